@@ -1,0 +1,8 @@
+DROP TRIGGER audit_log_no_update ON audit_log;
+DROP FUNCTION audit_log_append_only();
+DROP TABLE audit_log;
+DROP TABLE login_failures;
+DROP TABLE sessions;
+DROP TABLE users;
+DROP TABLE offices;
+DROP TABLE authorities;

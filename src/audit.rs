@@ -1,0 +1,76 @@
+//! Who did what: the actor of a state change and the audit entry it leaves. Entries are written
+//! by `db::audit::record` inside the transaction of the change they describe.
+
+use crate::domain::role::Role;
+
+/// The person or process behind a change.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Actor {
+    pub user_id: Option<i64>,
+    /// The username, or `cli:<os user>` for the command line.
+    pub name: String,
+    pub role: Option<Role>,
+    /// The client's address (the connection's, or `X-Forwarded-For` from a trusted proxy).
+    pub ip: Option<String>,
+}
+
+impl Actor {
+    /// The operator at the command line, named by the operating-system user.
+    pub fn cli() -> Self {
+        let os_user = std::env::var("USER")
+            .or_else(|_| std::env::var("LOGNAME"))
+            .unwrap_or_else(|_| "unknown".to_owned());
+        Actor {
+            user_id: None,
+            name: format!("cli:{os_user}"),
+            role: None,
+            ip: None,
+        }
+    }
+}
+
+/// One audit record, before it is stored.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Entry {
+    /// Dotted action name, e.g. `user.create`, `auth.login`.
+    pub action: &'static str,
+    pub object_type: &'static str,
+    pub object_id: String,
+    /// The authority whose administrators may read this entry (None: national only).
+    pub authority_code: Option<String>,
+    /// A short before/after summary.
+    pub summary: String,
+}
+
+/// The zh label of an action, for the audit page.
+pub fn action_label(action: &str) -> &'static str {
+    match action {
+        "auth.login" => "登录",
+        "auth.login_failed" => "登录失败",
+        "auth.logout" => "退出",
+        "auth.password_change" => "修改密码",
+        "user.create" => "创建账号",
+        "user.disable" => "停用账号",
+        "user.enable" => "启用账号",
+        "user.password_reset" => "重置密码",
+        "office.create" => "新建登记机构",
+        "office.update" => "修改登记机构",
+        "office.import" => "导入登记机构",
+        _ => "其他操作",
+    }
+}
+
+/// Actions offered as a filter on the audit page.
+pub const ACTIONS: &[&str] = &[
+    "auth.login",
+    "auth.login_failed",
+    "auth.logout",
+    "auth.password_change",
+    "user.create",
+    "user.disable",
+    "user.enable",
+    "user.password_reset",
+    "office.create",
+    "office.update",
+    "office.import",
+];

@@ -1,0 +1,17 @@
+//! Every code list of the registration domain, defined once with its zh labels and the row
+//! orders the annual report prints. Pure data and lookups: no I/O.
+
+pub mod authority;
+pub mod category;
+pub mod country;
+pub mod ip;
+pub mod nature;
+pub mod objective;
+pub mod payment;
+pub mod plan;
+pub mod region;
+pub mod rows;
+pub mod tech_field;
+
+#[cfg(test)]
+mod reference_tests;

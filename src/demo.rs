@@ -1,0 +1,152 @@
+//! Demo data for `serve --demo`: offices and one account of every role, so the application can
+//! be tried at once. Written only into a database without accounts.
+
+use diesel::QueryResult;
+
+use crate::accounts::{self, AccountError, NewAccount, NewOfficeInput};
+use crate::audit::Actor;
+use crate::db::{self, DbConn};
+use crate::domain::role::Scope;
+
+/// The demo accounts' shared password (printed at start-up; demo databases only).
+pub const DEMO_PASSWORD: &str = "Demo@Techreg2026";
+
+const OFFICES: &[(&str, &str, &str)] = &[
+    ("110101", "北京技术市场管理办公室登记处", "110000"),
+    ("320101", "南京市技术合同登记站", "320000"),
+    ("440101", "广州市技术合同登记处", "440000"),
+    ("440301", "深圳市技术合同登记处", "440300"),
+];
+
+/// (username, display name, role, office, authority, what the login shows)
+const ACCOUNTS: &[(&str, &str, &str, &str, &str, &str)] = &[
+    (
+        "admin",
+        "系统管理员",
+        "sysadmin",
+        "",
+        "",
+        "系统管理员：账号与登记机构",
+    ),
+    (
+        "ministry",
+        "科技部统计处",
+        "ministry",
+        "",
+        "",
+        "部级用户：全国统计与审计日志",
+    ),
+    (
+        "bj_admin",
+        "北京市科委管理员",
+        "province_admin",
+        "",
+        "110000",
+        "省级管理员：北京市",
+    ),
+    (
+        "gd_admin",
+        "广东省科技厅管理员",
+        "province_admin",
+        "",
+        "440000",
+        "省级管理员：广东省",
+    ),
+    (
+        "sz_admin",
+        "深圳市科创委管理员",
+        "province_admin",
+        "",
+        "440300",
+        "省级管理员：深圳市（计划单列市）",
+    ),
+    (
+        "bj_clerk",
+        "王登记",
+        "clerk",
+        "110101",
+        "",
+        "登记员：北京 110101",
+    ),
+    (
+        "gz_clerk",
+        "李登记",
+        "clerk",
+        "440101",
+        "",
+        "登记员：广州 440101",
+    ),
+    (
+        "sz_clerk",
+        "陈登记",
+        "clerk",
+        "440301",
+        "",
+        "登记员：深圳 440301",
+    ),
+];
+
+#[derive(Debug, thiserror::Error)]
+pub enum DemoError {
+    #[error("写入演示数据失败：{0}")]
+    Account(String),
+    #[error(transparent)]
+    Db(#[from] diesel::result::Error),
+}
+
+impl From<AccountError> for DemoError {
+    fn from(e: AccountError) -> Self {
+        DemoError::Account(match e {
+            AccountError::Invalid(f) => f
+                .iter()
+                .map(|(k, m)| format!("{k}: {m}"))
+                .collect::<Vec<_>>()
+                .join("；"),
+            other => other.to_string(),
+        })
+    }
+}
+
+/// Seeds the demo when no account exists yet; returns whether it did.
+pub fn seed_if_empty(conn: &mut DbConn) -> Result<bool, DemoError> {
+    if has_users(conn)? {
+        return Ok(false);
+    }
+    let actor = Actor::cli();
+    let now = db::now();
+    for (code, name, authority) in OFFICES {
+        if db::offices::find(conn, code)?.is_none() {
+            let input = NewOfficeInput {
+                code: (*code).into(),
+                name: (*name).into(),
+                authority_code: (*authority).into(),
+            };
+            accounts::create_office(conn, &actor, &Scope::Accounts, &input, now)?;
+        }
+    }
+    for (username, display_name, role, office, authority, _) in ACCOUNTS {
+        let input = NewAccount {
+            username: (*username).into(),
+            display_name: (*display_name).into(),
+            role: (*role).into(),
+            office_code: (*office).into(),
+            authority_code: (*authority).into(),
+            password: DEMO_PASSWORD.into(),
+            must_change_password: false,
+        };
+        accounts::create_user(conn, &actor, &Scope::Accounts, &input, now)?;
+    }
+    Ok(true)
+}
+
+fn has_users(conn: &mut DbConn) -> QueryResult<bool> {
+    Ok(db::users::count(conn)? > 0)
+}
+
+/// Prints the demo logins.
+pub fn print_logins() {
+    println!("演示账号（密码均为 {DEMO_PASSWORD}）：");
+    for (username, _, _, _, _, what) in ACCOUNTS {
+        println!("  {username:<10} {what}");
+    }
+}

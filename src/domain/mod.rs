@@ -1,0 +1,13 @@
+//! Domain types that parse (never merely validate) and the rules of the registration domain.
+//! Pure code: no I/O.
+
+pub mod admin_code;
+pub mod dates;
+pub mod field_errors;
+pub mod id_card;
+pub mod money;
+pub mod office_code;
+pub mod regnum;
+pub mod role;
+pub mod text;
+pub mod uscc;

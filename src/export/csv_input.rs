@@ -1,0 +1,211 @@
+//! Reading interchange CSV files: UTF-8 (a leading BOM accepted) or GB18030 when the bytes are
+//! not valid UTF-8 (what Excel on Chinese Windows writes); columns matched by name; rows numbered
+//! as a spreadsheet shows them (header = row 1, blank lines counted).
+
+use std::borrow::Cow;
+use std::collections::HashMap;
+
+/// One data record with its spreadsheet row number.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Record {
+    pub row: usize,
+    fields: HashMap<String, String>,
+}
+
+impl Record {
+    /// The trimmed value of a column (empty when the column is absent from the file).
+    pub fn get(&self, column: &str) -> &str {
+        self.fields.get(column).map(|s| s.trim()).unwrap_or("")
+    }
+}
+
+/// Decodes a file's bytes to text: strips a UTF-8 BOM, falls back to GB18030.
+pub fn decode(bytes: &[u8]) -> Cow<'_, str> {
+    let bytes = bytes.strip_prefix(b"\xEF\xBB\xBF").unwrap_or(bytes);
+    match std::str::from_utf8(bytes) {
+        Ok(s) => Cow::Borrowed(s),
+        Err(_) => {
+            let (text, _, _) = encoding_rs::GB18030.decode(bytes);
+            Cow::Owned(text.into_owned())
+        }
+    }
+}
+
+/// Reads all records of a CSV file whose allowed columns are `known` (and of which `required`
+/// must be present). File-level problems come back as `file: 说明` lines.
+pub fn read(bytes: &[u8], known: &[&str], required: &[&str]) -> Result<Vec<Record>, Vec<String>> {
+    let text = decode(bytes);
+    if text.trim().is_empty() {
+        return Err(vec!["file: 文件为空".to_owned()]);
+    }
+    let mut reader = csv::ReaderBuilder::new()
+        .has_headers(true)
+        .flexible(true)
+        .from_reader(text.as_bytes());
+    let headers: Vec<String> = match reader.headers() {
+        Ok(h) => h.iter().map(|s| s.trim().to_owned()).collect(),
+        Err(e) => return Err(vec![format!("file: 无法读取表头：{e}")]),
+    };
+    let mut problems = Vec::new();
+    for (i, h) in headers.iter().enumerate() {
+        if !known.contains(&h.as_str()) {
+            problems.push(format!("file: 未知的列“{h}”（第 {} 列）", i + 1));
+        }
+        if headers[..i].contains(h) {
+            problems.push(format!("file: 列“{h}”重复"));
+        }
+    }
+    for r in required {
+        if !headers.iter().any(|h| h == r) {
+            problems.push(format!("file: 缺少必需的列“{r}”"));
+        }
+    }
+    if !problems.is_empty() {
+        return Err(problems);
+    }
+
+    let mut records = Vec::new();
+    let mut row = 1usize;
+    for result in reader.records() {
+        let record = match result {
+            Ok(r) => r,
+            Err(e) => {
+                let line = e.position().map(|p| p.line()).unwrap_or(0);
+                problems.push(format!("file: 第 {line} 行无法解析：{e}"));
+                break;
+            }
+        };
+        // The reader's position is where it began looking for this record, so blank lines it
+        // skipped lie right after it; in a spreadsheet each is a row of its own.
+        let bytes = text.as_bytes();
+        let mut start = record.position().map(|p| p.byte() as usize).unwrap_or(0);
+        // After a CRLF terminator the position sits on its LF, which ends the previous record.
+        if start > 0 && bytes.get(start - 1) == Some(&b'\r') && bytes.get(start) == Some(&b'\n') {
+            start += 1;
+        }
+        row += 1 + leading_blank_lines(bytes.get(start..).unwrap_or_default());
+        if record.iter().all(|f| f.trim().is_empty()) {
+            continue;
+        }
+        if record.len() > headers.len() {
+            problems.push(format!(
+                "row {row}, file: 该行有 {} 个字段，多于表头的 {} 列",
+                record.len(),
+                headers.len()
+            ));
+            continue;
+        }
+        let fields = headers
+            .iter()
+            .cloned()
+            .zip(record.iter().map(str::to_owned))
+            .collect();
+        records.push(Record { row, fields });
+    }
+    if problems.is_empty() {
+        Ok(records)
+    } else {
+        Err(problems)
+    }
+}
+
+fn leading_blank_lines(bytes: &[u8]) -> usize {
+    let mut count = 0;
+    let mut i = 0;
+    while i < bytes.len() {
+        match bytes[i] {
+            b'\n' => count += 1,
+            b'\r' => {}
+            _ => break,
+        }
+        i += 1;
+    }
+    count
+}
+
+/// One row of the offices CSV (interchange §4).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct OfficeRow {
+    pub row: usize,
+    pub office_code: String,
+    pub name: String,
+    pub authority_code: String,
+}
+
+const OFFICE_COLUMNS: &[&str] = &["office_code", "name", "authority_code"];
+
+pub fn read_offices(bytes: &[u8]) -> Result<Vec<OfficeRow>, Vec<String>> {
+    let records = read(bytes, OFFICE_COLUMNS, OFFICE_COLUMNS)?;
+    if records.is_empty() {
+        return Err(vec!["file: 文件中没有数据行".to_owned()]);
+    }
+    Ok(records
+        .into_iter()
+        .map(|r| OfficeRow {
+            row: r.row,
+            office_code: r.get("office_code").to_owned(),
+            name: r.get("name").to_owned(),
+            authority_code: r.get("authority_code").to_owned(),
+        })
+        .collect())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn reads_utf8_with_bom_and_counts_blank_lines_as_rows() {
+        let text = "\u{feff}office_code,name,authority_code\n110101,北京市技术市场管理办公室,110000\n\n440301,\"深圳市\n登记处\",440300\n320101,南京,320000\n";
+        let rows = read_offices(text.as_bytes()).unwrap();
+        assert_eq!(rows.iter().map(|r| r.row).collect::<Vec<_>>(), [2, 4, 5]);
+        assert_eq!(rows[0].name, "北京市技术市场管理办公室");
+    }
+
+    #[test]
+    fn counts_rows_the_same_with_crlf_line_ends() {
+        let text = "office_code,name,authority_code\r\n110101,a,110000\r\n\r\n440301,b,440300\r\n440101,c,440000\r\n";
+        let rows = read_offices(text.as_bytes()).unwrap();
+        assert_eq!(rows.iter().map(|r| r.row).collect::<Vec<_>>(), [2, 4, 5]);
+    }
+
+    #[test]
+    fn reads_gb18030() {
+        let (bytes, _, _) = encoding_rs::GB18030
+            .encode("office_code,name,authority_code\n440101,广州市科技局,440000\n");
+        assert!(std::str::from_utf8(&bytes).is_err());
+        let rows = read_offices(&bytes).unwrap();
+        assert_eq!(rows[0].name, "广州市科技局");
+    }
+
+    #[test]
+    fn reports_header_problems_for_the_whole_file() {
+        let e = read_offices(b"office_code,name,colour\n110101,x,red\n").unwrap_err();
+        assert!(
+            e.contains(&"file: 未知的列“colour”（第 3 列）".to_owned()),
+            "{e:?}"
+        );
+        assert!(
+            e.contains(&"file: 缺少必需的列“authority_code”".to_owned()),
+            "{e:?}"
+        );
+        assert_eq!(read_offices(b"").unwrap_err(), ["file: 文件为空"]);
+        assert_eq!(
+            read_offices(b"office_code,name,authority_code\n").unwrap_err(),
+            ["file: 文件中没有数据行"]
+        );
+    }
+
+    #[test]
+    fn columns_may_come_in_any_order() {
+        let rows = read_offices("authority_code,office_code,name\n440000,440101,广州\n".as_bytes())
+            .unwrap();
+        assert_eq!(
+            (
+                rows[0].office_code.as_str(),
+                rows[0].authority_code.as_str()
+            ),
+            ("440101", "440000")
+        );
+    }
+}

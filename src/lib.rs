@@ -1,0 +1,16 @@
+//! techreg: technology contract registration (技术合同认定登记) and the national technology
+//! market statistics built from it.
+//!
+//! Data flows input → `domain` → `db` → review → statistics → rendering; each stage is a module.
+
+pub mod accounts;
+pub mod audit;
+pub mod auth;
+pub mod catalog;
+pub mod cli;
+pub mod config;
+pub mod db;
+pub mod demo;
+pub mod domain;
+pub mod export;
+pub mod web;

@@ -1,0 +1,145 @@
+//! The audit log page: province administrators see their authority's entries, the ministry all.
+
+use actix_web::{HttpResponse, web};
+use askama::Template;
+use chrono::{NaiveDate, NaiveDateTime};
+use serde::Deserialize;
+
+use super::page::{Ctx, CurrentUser, cst, format_cst, html};
+use super::{AppError, AppState, with_conn};
+use crate::audit::{ACTIONS, action_label};
+use crate::db::audit::{AuditFilter, AuditRow};
+use crate::db::{self};
+use crate::domain::role::Role;
+
+const PER_PAGE: i64 = 50;
+
+#[derive(Debug, Clone, Default, Deserialize)]
+pub struct AuditQuery {
+    #[serde(default)]
+    actor: String,
+    #[serde(default)]
+    action: String,
+    #[serde(default)]
+    object: String,
+    /// Beijing dates, `YYYY-MM-DD`.
+    #[serde(default)]
+    from: String,
+    #[serde(default)]
+    to: String,
+    #[serde(default)]
+    before: Option<i64>,
+}
+
+struct Row {
+    entry: AuditRow,
+    at: String,
+    action_label: &'static str,
+    role_label: &'static str,
+}
+
+#[derive(Template)]
+#[template(path = "audit/index.html")]
+struct AuditPage {
+    ctx: Ctx,
+    query: AuditQuery,
+    rows: Vec<Row>,
+    actions: Vec<(&'static str, &'static str)>,
+    next_link: Option<String>,
+    first_link: Option<String>,
+    date_error: Option<&'static str>,
+}
+
+/// The UTC instant at which a Beijing date begins.
+fn cst_midnight_utc(d: NaiveDate) -> Option<NaiveDateTime> {
+    d.and_hms_opt(0, 0, 0)?
+        .and_local_timezone(cst())
+        .single()
+        .map(|t| t.naive_utc())
+}
+
+fn parse_day(s: &str) -> Result<Option<NaiveDate>, ()> {
+    let s = s.trim();
+    if s.is_empty() {
+        return Ok(None);
+    }
+    NaiveDate::parse_from_str(s, "%Y-%m-%d")
+        .map(Some)
+        .map_err(|_| ())
+}
+
+pub async fn index(
+    state: web::Data<AppState>,
+    ctx: Ctx,
+    user: CurrentUser,
+    q: web::Query<AuditQuery>,
+) -> Result<HttpResponse, AppError> {
+    let query = q.into_inner();
+    let (from, to) = (parse_day(&query.from), parse_day(&query.to));
+    let date_error = (from.is_err() || to.is_err()).then_some("日期格式应为 YYYY-MM-DD");
+    let non_empty = |s: &str| Some(s.trim().to_owned()).filter(|s| !s.is_empty());
+    let filter = AuditFilter {
+        actor: non_empty(&query.actor),
+        action: non_empty(&query.action),
+        object_id: non_empty(&query.object),
+        from: from.ok().flatten().and_then(cst_midnight_utc),
+        until: to
+            .ok()
+            .flatten()
+            .and_then(|d| d.succ_opt())
+            .and_then(cst_midnight_utc),
+        before_id: query.before,
+    };
+    let scope = user.account.scope();
+    let mut entries = with_conn(&state, move |c| {
+        Ok(db::audit::list(c, &scope, &filter, PER_PAGE)?)
+    })
+    .await?;
+    let has_more = entries.len() as i64 > PER_PAGE;
+    entries.truncate(PER_PAGE as usize);
+    let link = |before: Option<i64>| {
+        let mut pairs = vec![
+            ("actor", query.actor.clone()),
+            ("action", query.action.clone()),
+            ("object", query.object.clone()),
+            ("from", query.from.clone()),
+            ("to", query.to.clone()),
+        ];
+        if let Some(b) = before {
+            pairs.push(("before", b.to_string()));
+        }
+        format!(
+            "/audit?{}",
+            serde_urlencoded::to_string(pairs).unwrap_or_default()
+        )
+    };
+    let next_link = if has_more {
+        entries.last().map(|e| link(Some(e.id)))
+    } else {
+        None
+    };
+    let first_link = query.before.map(|_| link(None));
+    let rows = entries
+        .into_iter()
+        .map(|e| Row {
+            at: format_cst(e.at),
+            action_label: action_label(&e.action),
+            role_label: match e.actor_role.as_deref().and_then(Role::parse) {
+                Some(r) => r.label(),
+                None if e.actor.starts_with("cli:") => "命令行",
+                None => "—",
+            },
+            entry: e,
+        })
+        .collect();
+    let actions = ACTIONS.iter().map(|a| (*a, action_label(a))).collect();
+    html(&AuditPage {
+        ctx,
+        query,
+        rows,
+        actions,
+        next_link,
+        first_link,
+        date_error,
+    })
+}

@@ -1,0 +1,111 @@
+//! The web boundary's error type: every failure becomes a zh error page with the right status.
+
+use actix_web::http::StatusCode;
+use actix_web::{HttpResponse, ResponseError};
+use askama::Template;
+
+use crate::accounts::AccountError;
+
+#[derive(Debug, thiserror::Error)]
+pub enum AppError {
+    #[error("页面不存在")]
+    NotFound,
+    #[error("您无权访问此页面")]
+    Forbidden,
+    #[error("请求有误：{0}")]
+    BadRequest(String),
+    #[error("数据库错误")]
+    Db(#[from] diesel::result::Error),
+    #[error("数据库连接不可用")]
+    Pool(#[from] diesel::r2d2::PoolError),
+    #[error("页面渲染失败")]
+    Template(#[from] askama::Error),
+    #[error("服务器繁忙")]
+    Blocking(#[from] actix_web::error::BlockingError),
+    #[error("内部错误")]
+    Other(#[from] anyhow::Error),
+}
+
+impl From<AccountError> for AppError {
+    fn from(e: AccountError) -> Self {
+        match e {
+            AccountError::NotFound => AppError::NotFound,
+            AccountError::Forbidden => AppError::Forbidden,
+            AccountError::Db(e) => AppError::Db(e),
+            other => AppError::Other(anyhow::anyhow!(other.to_string())),
+        }
+    }
+}
+
+#[derive(Template)]
+#[template(path = "errors/error.html")]
+pub struct ErrorPage<'a> {
+    pub status: u16,
+    pub title: &'a str,
+    pub message: &'a str,
+}
+
+impl ErrorPage<'_> {
+    /// Renders the page; falls back to plain text if even that fails.
+    pub fn response(&self) -> HttpResponse {
+        let status = StatusCode::from_u16(self.status).unwrap_or(StatusCode::INTERNAL_SERVER_ERROR);
+        match self.render() {
+            Ok(body) => HttpResponse::build(status)
+                .content_type("text/html; charset=utf-8")
+                .body(body),
+            Err(_) => HttpResponse::build(status)
+                .content_type("text/plain; charset=utf-8")
+                .body(self.message.to_owned()),
+        }
+    }
+}
+
+impl ResponseError for AppError {
+    fn status_code(&self) -> StatusCode {
+        match self {
+            AppError::NotFound => StatusCode::NOT_FOUND,
+            AppError::Forbidden => StatusCode::FORBIDDEN,
+            AppError::BadRequest(_) => StatusCode::BAD_REQUEST,
+            AppError::Pool(_) | AppError::Blocking(_) => StatusCode::SERVICE_UNAVAILABLE,
+            _ => StatusCode::INTERNAL_SERVER_ERROR,
+        }
+    }
+
+    fn error_response(&self) -> HttpResponse {
+        let status = self.status_code();
+        let (title, message) = match self {
+            AppError::NotFound => (
+                "页面不存在",
+                "您要找的页面不存在，或不在您的权限范围内。".to_owned(),
+            ),
+            AppError::Forbidden => (
+                "无权访问",
+                "您的账号无权执行此操作。如需权限，请联系管理员。".to_owned(),
+            ),
+            AppError::BadRequest(m) => ("请求有误", m.clone()),
+            AppError::Pool(_) | AppError::Blocking(_) => {
+                ("服务暂不可用", "系统繁忙，请稍后重试。".to_owned())
+            }
+            _ => (
+                "系统错误",
+                "系统发生内部错误，已记录日志。请稍后重试或联系管理员。".to_owned(),
+            ),
+        };
+        if status.is_server_error() {
+            tracing::error!(error = ?self, "request failed");
+        }
+        ErrorPage {
+            status: status.as_u16(),
+            title,
+            message: &message,
+        }
+        .response()
+    }
+}
+
+impl AppError {
+    /// The error page itself, for places that answer without a handler (the gate).
+    pub fn into_page(self) -> HttpResponse {
+        self.error_response()
+    }
+}

@@ -1,0 +1,366 @@
+//! The gate every request passes: it resolves the session, checks the origin and CSRF token of
+//! every POST, applies the route table's role rule, forces a first password change, and sets
+//! the per-request facts (identity, client address, CSRF token) handlers read.
+
+use std::net::IpAddr;
+
+use actix_web::body::{BoxBody, MessageBody};
+use actix_web::cookie::{Cookie, SameSite, time::Duration as CookieDuration};
+use actix_web::dev::{Payload, ServiceRequest, ServiceResponse};
+use actix_web::http::{Method, header};
+use actix_web::middleware::Next;
+use actix_web::web::{self, Bytes};
+use actix_web::{HttpMessage, HttpRequest, HttpResponse};
+use tracing::Span;
+use tracing_actix_web::{DefaultRootSpanBuilder, RootSpan, RootSpanBuilder};
+
+use super::{Allow, AppState, access_for, auth, with_conn};
+use crate::auth::session::{self, ActiveSession};
+use crate::auth::token;
+use crate::db;
+
+pub const SESSION_COOKIE: &str = "techreg_session";
+pub const ANON_CSRF_COOKIE: &str = "techreg_csrf";
+pub const NOTICE_COOKIE: &str = "techreg_notice";
+
+/// The signed-in account and its session (absent for anonymous requests).
+#[derive(Clone)]
+pub struct Identity(pub ActiveSession);
+
+/// The client's address as trusted for audit and throttling.
+#[derive(Clone)]
+pub struct ClientIp(pub Option<String>);
+
+/// The token every form of this response must carry.
+#[derive(Clone)]
+pub struct CsrfToken(pub String);
+
+/// A request span with the user id, filled in once the session is known.
+pub struct RequestSpan;
+
+impl RootSpanBuilder for RequestSpan {
+    fn on_request_start(request: &ServiceRequest) -> Span {
+        tracing_actix_web::root_span!(request, user_id = tracing::field::Empty)
+    }
+
+    fn on_request_end<B: MessageBody>(
+        span: Span,
+        outcome: &Result<ServiceResponse<B>, actix_web::Error>,
+    ) {
+        DefaultRootSpanBuilder::on_request_end(span, outcome);
+    }
+}
+
+/// Builds a cookie with the flags every cookie of the application carries.
+pub fn cookie(name: &'static str, value: String, secure: bool) -> Cookie<'static> {
+    Cookie::build(name, value)
+        .path("/")
+        .http_only(true)
+        .same_site(SameSite::Lax)
+        .secure(secure)
+        .finish()
+}
+
+/// A cookie that deletes `name` in the browser.
+pub fn removal(name: &'static str, secure: bool) -> Cookie<'static> {
+    let mut c = cookie(name, String::new(), secure);
+    c.set_max_age(CookieDuration::ZERO);
+    c
+}
+
+pub async fn gate(
+    mut req: ServiceRequest,
+    next: Next<impl MessageBody + 'static>,
+) -> Result<ServiceResponse<BoxBody>, actix_web::Error> {
+    let Some(state) = req
+        .app_data::<web::Data<AppState>>()
+        .map(|d| d.get_ref().clone())
+    else {
+        return Err(actix_web::error::ErrorInternalServerError(
+            "application state missing",
+        ));
+    };
+    let secure = state.settings.secure_cookies;
+    let ip = client_ip(req.request(), &state.settings.trusted_proxies);
+
+    let presented = req.cookie(SESSION_COOKIE).map(|c| c.value().to_owned());
+    let identity = match presented.clone() {
+        Some(token) => {
+            let policy = state.settings.session;
+            let resolved = with_conn(&state, move |c| {
+                Ok(session::resolve(c, &token, policy, db::now())?)
+            })
+            .await?;
+            match resolved {
+                Ok(active) => Some(active),
+                Err(end) => {
+                    tracing::info!(reason = ?end, "session not valid");
+                    None
+                }
+            }
+        }
+        None => None,
+    };
+    if let (Some(id), Some(span)) = (&identity, req.extensions().get::<RootSpan>()) {
+        span.record("user_id", id.account.id);
+    }
+
+    // Signed-in forms carry the session's token; anonymous ones (sign-in) a cookie-bound one.
+    let mut fresh_anon_token = None;
+    let csrf = match &identity {
+        Some(s) => s.csrf_token.clone(),
+        None => match req.cookie(ANON_CSRF_COOKIE).map(|c| c.value().to_owned()) {
+            Some(t) if t.len() == 64 => t,
+            _ => {
+                let t = token::new_token();
+                fresh_anon_token = Some(t.clone());
+                t
+            }
+        },
+    };
+
+    let allow = req
+        .match_pattern()
+        .and_then(|p| access_for(req.method(), &p));
+    let role = identity.as_ref().map(|s| s.account.role);
+    let path = req.path().to_owned();
+
+    let early: Option<HttpResponse> = if allow.is_none() {
+        None // unknown route or method: actix answers 404 / 405 without running a handler
+    } else if req.method() == Method::POST {
+        if !same_origin(req.request()) {
+            Some(super::error::AppError::Forbidden.into_page())
+        } else {
+            let body = req.extract::<Bytes>().await?;
+            let fields = posted_fields(req.request(), &body);
+            let posted_token = field(&fields, "csrf_token").unwrap_or_default();
+            let token_ok = token::constant_time_eq(posted_token, &csrf);
+            req.set_payload(Payload::from(body));
+            let keep: Vec<(String, String)> = fields
+                .into_iter()
+                .filter(|(k, _)| k != "csrf_token" && k != "password")
+                .collect();
+            match (allow, &identity) {
+                (Some(Allow::Public), _) if !token_ok => {
+                    Some(auth::stale_login_response(&csrf, &keep)?)
+                }
+                (Some(Allow::Public), _) => None,
+                // The session ended while the form was open: keep what was typed, ask to sign in.
+                (_, None) => Some(auth::expired_response(&csrf, &path, &keep)?),
+                (_, Some(s)) if !token_ok => {
+                    Some(auth::resume_response(&s.account, &csrf, &path, &keep)?)
+                }
+                _ => None,
+            }
+        }
+    } else {
+        None
+    };
+
+    let early = early.or_else(|| match allow {
+        Some(a @ (Allow::SignedIn | Allow::Roles(_))) => match &identity {
+            None => Some(see_other(&login_redirect(req.request()))),
+            Some(_) if !a.permits(role) => Some(super::error::AppError::Forbidden.into_page()),
+            Some(s) if s.account.must_change_password && !password_change_allowed(&path) => {
+                Some(see_other("/account/password"))
+            }
+            _ => None,
+        },
+        _ => None,
+    });
+
+    let had_notice = req.cookie(NOTICE_COOKIE).is_some();
+    let signed_in = identity.is_some();
+    req.extensions_mut().insert(ClientIp(ip));
+    req.extensions_mut().insert(CsrfToken(csrf));
+    if let Some(active) = identity {
+        req.extensions_mut().insert(Identity(active));
+    }
+
+    let mut res = match early {
+        Some(response) => req.into_response(response),
+        None => next.call(req).await?.map_into_boxed_body(),
+    };
+
+    if let Some(t) = fresh_anon_token {
+        res.response_mut()
+            .add_cookie(&cookie(ANON_CSRF_COOKIE, t, secure))?;
+    }
+    if presented.is_some()
+        && !signed_in
+        && !res.response().cookies().any(|c| c.name() == SESSION_COOKIE)
+    {
+        res.response_mut()
+            .add_cookie(&removal(SESSION_COOKIE, secure))?;
+    }
+    if had_notice && res.status().is_success() {
+        res.response_mut()
+            .add_cookie(&removal(NOTICE_COOKIE, secure))?;
+    }
+    if signed_in {
+        res.headers_mut().insert(
+            header::CACHE_CONTROL,
+            header::HeaderValue::from_static("no-store"),
+        );
+    }
+    Ok(res)
+}
+
+fn password_change_allowed(path: &str) -> bool {
+    path == "/account/password" || path == "/logout" || path.starts_with("/static/")
+}
+
+fn see_other(location: &str) -> HttpResponse {
+    HttpResponse::SeeOther()
+        .insert_header((header::LOCATION, location))
+        .finish()
+}
+
+/// `/login?next=<this page>` for GET requests, plain `/login` otherwise.
+fn login_redirect(req: &HttpRequest) -> String {
+    if req.method() == Method::GET && req.path() != "/" {
+        let target = match req.query_string() {
+            "" => req.path().to_owned(),
+            q => format!("{}?{}", req.path(), q),
+        };
+        let encoded: String = serde_urlencoded::to_string([("next", target)]).unwrap_or_default();
+        format!("/login?{encoded}")
+    } else {
+        "/login".to_owned()
+    }
+}
+
+/// Browsers say where a POST comes from (`Sec-Fetch-Site`, else `Origin`); anything not from
+/// this site is refused before the CSRF token is even looked at. Clients that send neither
+/// (command-line tools) still need the token.
+fn same_origin(req: &HttpRequest) -> bool {
+    let h = |name: &str| req.headers().get(name).and_then(|v| v.to_str().ok());
+    if let Some(site) = h("sec-fetch-site") {
+        return site == "same-origin" || site == "none";
+    }
+    if let Some(origin) = h("origin") {
+        let origin_host = origin.split_once("://").map(|(_, rest)| rest).unwrap_or("");
+        return h("host").is_some_and(|host| host.eq_ignore_ascii_case(origin_host));
+    }
+    true
+}
+
+/// The client's address: the peer's, or — only when the peer is a trusted proxy — the nearest
+/// untrusted hop of `X-Forwarded-For`.
+pub fn client_ip(req: &HttpRequest, trusted: &[IpAddr]) -> Option<String> {
+    let peer = req.peer_addr()?.ip();
+    if !trusted.contains(&peer) {
+        return Some(peer.to_string());
+    }
+    let hops: Vec<&str> = req
+        .headers()
+        .get_all("x-forwarded-for")
+        .filter_map(|v| v.to_str().ok())
+        .flat_map(|v| v.split(','))
+        .map(str::trim)
+        .collect();
+    for hop in hops.iter().rev() {
+        match hop.parse::<IpAddr>() {
+            Ok(ip) if trusted.contains(&ip) => continue,
+            Ok(ip) => return Some(ip.to_string()),
+            Err(_) => break,
+        }
+    }
+    Some(peer.to_string())
+}
+
+/// The fields of a posted form: url-encoded bodies in full; for multipart bodies only the
+/// simple text parts (enough to find the CSRF token).
+pub fn posted_fields(req: &HttpRequest, body: &[u8]) -> Vec<(String, String)> {
+    let content_type = req
+        .headers()
+        .get(header::CONTENT_TYPE)
+        .and_then(|v| v.to_str().ok())
+        .unwrap_or("");
+    if content_type.starts_with("multipart/form-data") {
+        return multipart_text_fields(content_type, body);
+    }
+    serde_urlencoded::from_bytes::<Vec<(String, String)>>(body).unwrap_or_default()
+}
+
+fn multipart_text_fields(content_type: &str, body: &[u8]) -> Vec<(String, String)> {
+    let Some(boundary) = content_type
+        .split(';')
+        .find_map(|p| p.trim().strip_prefix("boundary="))
+    else {
+        return Vec::new();
+    };
+    let delimiter = format!("--{}", boundary.trim_matches('"'));
+    let text = String::from_utf8_lossy(body);
+    text.split(delimiter.as_str())
+        .filter_map(|part| {
+            let (head, value) = part.split_once("\r\n\r\n")?;
+            if head.contains("filename=") {
+                return None;
+            }
+            let name = head.split("name=\"").nth(1)?.split('"').next()?;
+            Some((name.to_owned(), value.trim_end_matches("\r\n").to_owned()))
+        })
+        .collect()
+}
+
+pub fn field<'a>(fields: &'a [(String, String)], name: &str) -> Option<&'a str> {
+    fields
+        .iter()
+        .find(|(k, _)| k == name)
+        .map(|(_, v)| v.as_str())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use actix_web::test::TestRequest;
+
+    #[::core::prelude::v1::test]
+    fn forwarded_for_is_believed_only_from_trusted_proxies() {
+        let proxy: IpAddr = "10.0.0.5".parse().unwrap();
+        let req = TestRequest::default()
+            .peer_addr("10.0.0.5:4000".parse().unwrap())
+            .insert_header(("X-Forwarded-For", "203.0.113.9, 10.0.0.5"))
+            .to_http_request();
+        assert_eq!(client_ip(&req, &[proxy]).as_deref(), Some("203.0.113.9"));
+        assert_eq!(client_ip(&req, &[]).as_deref(), Some("10.0.0.5"));
+        let spoof = TestRequest::default()
+            .peer_addr("198.51.100.7:4000".parse().unwrap())
+            .insert_header(("X-Forwarded-For", "1.2.3.4"))
+            .to_http_request();
+        assert_eq!(client_ip(&spoof, &[proxy]).as_deref(), Some("198.51.100.7"));
+    }
+
+    #[::core::prelude::v1::test]
+    fn cross_site_posts_are_recognised() {
+        let cross = TestRequest::default()
+            .insert_header(("Sec-Fetch-Site", "cross-site"))
+            .to_http_request();
+        assert!(!same_origin(&cross));
+        let same = TestRequest::default()
+            .insert_header(("Sec-Fetch-Site", "same-origin"))
+            .to_http_request();
+        assert!(same_origin(&same));
+        let foreign = TestRequest::default()
+            .insert_header(("Host", "techreg.example"))
+            .insert_header(("Origin", "https://evil.example"))
+            .to_http_request();
+        assert!(!same_origin(&foreign));
+        let own = TestRequest::default()
+            .insert_header(("Host", "techreg.example"))
+            .insert_header(("Origin", "https://techreg.example"))
+            .to_http_request();
+        assert!(same_origin(&own));
+    }
+
+    #[::core::prelude::v1::test]
+    fn finds_text_fields_of_multipart_bodies() {
+        let ct = "multipart/form-data; boundary=XyZ";
+        let body = "--XyZ\r\nContent-Disposition: form-data; name=\"csrf_token\"\r\n\r\nabc\r\n--XyZ\r\nContent-Disposition: form-data; name=\"f\"; filename=\"a.pdf\"\r\n\r\n%PDF\r\n--XyZ--\r\n";
+        assert_eq!(
+            multipart_text_fields(ct, body.as_bytes()),
+            vec![("csrf_token".to_owned(), "abc".to_owned())]
+        );
+    }
+}

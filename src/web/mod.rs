@@ -1,0 +1,181 @@
+//! The HTTP layer: the app factory, the route table with the roles each route allows, and thin
+//! handlers that extract, call a service or query inside a blocking task, and render.
+
+pub mod admin;
+pub mod audit;
+pub mod auth;
+pub mod error;
+pub mod gate;
+pub mod home;
+pub mod page;
+
+use std::sync::Arc;
+
+use actix_web::body::MessageBody;
+use actix_web::dev::{ServiceFactory, ServiceRequest, ServiceResponse};
+use actix_web::http::Method;
+use actix_web::{App, Resource, middleware, web};
+use tracing_actix_web::TracingLogger;
+
+use crate::config::Settings;
+use crate::db::{DbConn, DbPool};
+use crate::domain::role::Role;
+pub use error::AppError;
+
+/// What every handler can reach.
+#[derive(Clone)]
+pub struct AppState {
+    pub pool: DbPool,
+    pub settings: Arc<Settings>,
+}
+
+/// Runs database work on the blocking pool with a pooled connection.
+pub async fn with_conn<T, F>(state: &AppState, f: F) -> Result<T, AppError>
+where
+    T: Send + 'static,
+    F: FnOnce(&mut DbConn) -> Result<T, AppError> + Send + 'static,
+{
+    let pool = state.pool.clone();
+    web::block(move || {
+        let mut conn = pool.get()?;
+        f(&mut conn)
+    })
+    .await?
+}
+
+/// Who may use a route.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Allow {
+    /// Anyone, signed in or not.
+    Public,
+    /// Any signed-in account.
+    SignedIn,
+    /// Only these roles.
+    Roles(&'static [Role]),
+}
+
+impl Allow {
+    pub fn permits(self, role: Option<Role>) -> bool {
+        match self {
+            Allow::Public => true,
+            Allow::SignedIn => role.is_some(),
+            Allow::Roles(roles) => role.is_some_and(|r| roles.contains(&r)),
+        }
+    }
+}
+
+/// One row of the route table.
+#[derive(Debug, Clone, Copy)]
+pub struct RouteAccess {
+    pub method: &'static str,
+    pub path: &'static str,
+    pub allow: Allow,
+}
+
+const ADMINS: &[Role] = &[Role::Sysadmin, Role::ProvinceAdmin];
+const AUDITORS: &[Role] = &[Role::ProvinceAdmin, Role::Ministry];
+
+/// Declares every route once: the table the gate checks and the actix routing are both made
+/// from it, so a route cannot exist without declaring who may use it.
+macro_rules! routes {
+    ($($method:ident $path:literal => $handler:path, $allow:expr;)*) => {
+        /// Every route with the roles it allows.
+        pub const ROUTES: &[RouteAccess] = &[
+            $(RouteAccess { method: stringify!($method), path: $path, allow: $allow },)*
+        ];
+
+        fn configure(cfg: &mut web::ServiceConfig) {
+            // Routes sharing a path must share one actix resource, or the first would answer 405.
+            let mut resources: Vec<(&'static str, Option<Resource>)> = Vec::new();
+            $(
+                let route = web::method(Method::$method).to($handler);
+                match resources.iter_mut().find(|(p, _)| *p == $path) {
+                    Some((_, slot)) => *slot = slot.take().map(|r| r.route(route)),
+                    None => resources.push(($path, Some(web::resource($path).route(route)))),
+                }
+            )*
+            for (_, resource) in resources {
+                if let Some(r) = resource {
+                    cfg.service(r);
+                }
+            }
+        }
+    };
+}
+
+routes! {
+    GET "/login" => auth::login_page, Allow::Public;
+    POST "/login" => auth::login_submit, Allow::Public;
+    POST "/logout" => auth::logout, Allow::SignedIn;
+    GET "/" => home::home, Allow::SignedIn;
+    GET "/account/password" => auth::password_page, Allow::SignedIn;
+    POST "/account/password" => auth::password_submit, Allow::SignedIn;
+    GET "/admin/offices" => admin::offices, Allow::Roles(ADMINS);
+    GET "/admin/offices/new" => admin::office_new, Allow::Roles(ADMINS);
+    POST "/admin/offices" => admin::office_create, Allow::Roles(ADMINS);
+    GET "/admin/offices/{code}" => admin::office_edit, Allow::Roles(ADMINS);
+    POST "/admin/offices/{code}" => admin::office_update, Allow::Roles(ADMINS);
+    GET "/admin/users" => admin::users, Allow::Roles(ADMINS);
+    GET "/admin/users/new" => admin::user_new, Allow::Roles(ADMINS);
+    POST "/admin/users" => admin::user_create, Allow::Roles(ADMINS);
+    GET "/admin/users/{id}" => admin::user_show, Allow::Roles(ADMINS);
+    POST "/admin/users/{id}/disable" => admin::user_disable, Allow::Roles(ADMINS);
+    POST "/admin/users/{id}/enable" => admin::user_enable, Allow::Roles(ADMINS);
+    POST "/admin/users/{id}/password" => admin::user_password, Allow::Roles(ADMINS);
+    GET "/audit" => audit::index, Allow::Roles(AUDITORS);
+    GET "/healthz" => home::healthz, Allow::Public;
+    GET "/readyz" => home::readyz, Allow::Public;
+    GET "/static/{file}" => home::static_file, Allow::Public;
+}
+
+/// The access rule of a matched route pattern and method.
+pub fn access_for(method: &Method, pattern: &str) -> Option<Allow> {
+    ROUTES
+        .iter()
+        .find(|r| r.path == pattern && r.method == method.as_str())
+        .map(|r| r.allow)
+}
+
+/// Builds the application; `serve` and the tests use the same factory.
+pub fn build_app(
+    state: AppState,
+) -> App<
+    impl ServiceFactory<
+        ServiceRequest,
+        Config = (),
+        Response = ServiceResponse<impl MessageBody>,
+        Error = actix_web::Error,
+        InitError = (),
+    >,
+> {
+    let secure = state.settings.secure_cookies;
+    App::new()
+        .app_data(web::Data::new(state))
+        .app_data(web::FormConfig::default().limit(1 << 20))
+        .configure(configure)
+        .default_service(web::to(home::not_found))
+        .wrap(middleware::from_fn(gate::gate))
+        .wrap(security_headers(secure))
+        .wrap(middleware::Compress::default())
+        .wrap(TracingLogger::<gate::RequestSpan>::new())
+}
+
+fn security_headers(secure: bool) -> middleware::DefaultHeaders {
+    let headers = middleware::DefaultHeaders::new()
+        .add((
+            "Content-Security-Policy",
+            "default-src 'self'; object-src 'none'; base-uri 'none'; frame-ancestors 'none'; form-action 'self'",
+        ))
+        .add(("X-Content-Type-Options", "nosniff"))
+        .add(("Referrer-Policy", "same-origin"))
+        .add(("X-Frame-Options", "DENY"))
+        .add(("Cross-Origin-Opener-Policy", "same-origin"));
+    if secure {
+        headers.add((
+            "Strict-Transport-Security",
+            "max-age=31536000; includeSubDomains",
+        ))
+    } else {
+        headers
+    }
+}

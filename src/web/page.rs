@@ -1,0 +1,228 @@
+//! What every page shares: the request context (who is signed in, the CSRF token, the
+//! navigation, a one-time notice), rendering with a status, and display formats.
+
+use std::future::{Ready, ready};
+
+use actix_web::dev::Payload;
+use actix_web::http::{StatusCode, header};
+use actix_web::{FromRequest, HttpMessage, HttpRequest, HttpResponse};
+use askama::Template;
+use chrono::{FixedOffset, NaiveDateTime};
+
+use super::AppError;
+use super::gate::{ClientIp, CsrfToken, Identity, NOTICE_COOKIE, cookie};
+use crate::audit::Actor;
+use crate::catalog::authority;
+use crate::db::users::Account;
+use crate::domain::role::Role;
+
+/// The signed-in user as the layout shows it.
+#[derive(Debug, Clone)]
+pub struct UserView {
+    pub id: i64,
+    pub username: String,
+    pub display_name: String,
+    pub role: Role,
+    pub role_label: &'static str,
+    /// e.g. "广东省 · 登记机构 440101"
+    pub scope_label: String,
+}
+
+impl UserView {
+    pub fn of(a: &Account) -> Self {
+        let authority_name = a
+            .authority_code
+            .as_deref()
+            .and_then(authority::find)
+            .map(|x| x.name)
+            .unwrap_or("");
+        let scope_label = match a.role {
+            Role::Clerk => format!(
+                "{authority_name} · 登记机构 {}",
+                a.office_code.as_deref().unwrap_or("")
+            ),
+            Role::ProvinceAdmin => authority_name.to_owned(),
+            Role::Ministry => "全国".to_owned(),
+            Role::Sysadmin => "系统管理".to_owned(),
+        };
+        UserView {
+            id: a.id,
+            username: a.username.clone(),
+            display_name: a.display_name.clone(),
+            role: a.role,
+            role_label: a.role.label(),
+            scope_label,
+        }
+    }
+}
+
+/// One link of the main navigation.
+#[derive(Debug, Clone)]
+pub struct NavItem {
+    pub href: &'static str,
+    pub label: &'static str,
+    pub active: bool,
+}
+
+/// The request context every page template receives as `ctx`.
+#[derive(Debug, Clone)]
+pub struct Ctx {
+    pub user: Option<UserView>,
+    pub csrf: String,
+    pub path: String,
+    pub notice: Option<&'static str>,
+}
+
+impl Ctx {
+    pub fn from_request(req: &HttpRequest) -> Ctx {
+        let ext = req.extensions();
+        Ctx {
+            user: ext.get::<Identity>().map(|i| UserView::of(&i.0.account)),
+            csrf: ext
+                .get::<CsrfToken>()
+                .map(|t| t.0.clone())
+                .unwrap_or_default(),
+            path: req.path().to_owned(),
+            notice: req
+                .cookie(NOTICE_COOKIE)
+                .and_then(|c| notice_text(c.value())),
+        }
+    }
+
+    /// The main navigation for the signed-in role.
+    pub fn nav(&self) -> Vec<NavItem> {
+        let Some(user) = &self.user else {
+            return Vec::new();
+        };
+        let items: &[(&'static str, &'static str)] = match user.role {
+            Role::Clerk => &[("/", "首页")],
+            Role::ProvinceAdmin => &[
+                ("/", "首页"),
+                ("/admin/offices", "登记机构"),
+                ("/admin/users", "登记员账号"),
+                ("/audit", "审计日志"),
+            ],
+            Role::Ministry => &[("/", "首页"), ("/audit", "审计日志")],
+            Role::Sysadmin => &[
+                ("/", "首页"),
+                ("/admin/offices", "登记机构"),
+                ("/admin/users", "账号管理"),
+            ],
+        };
+        items
+            .iter()
+            .map(|&(href, label)| NavItem {
+                href,
+                label,
+                active: if href == "/" {
+                    self.path == "/"
+                } else {
+                    self.path.starts_with(href)
+                },
+            })
+            .collect()
+    }
+}
+
+impl FromRequest for Ctx {
+    type Error = actix_web::Error;
+    type Future = Ready<Result<Self, Self::Error>>;
+
+    fn from_request(req: &HttpRequest, _: &mut Payload) -> Self::Future {
+        ready(Ok(Ctx::from_request(req)))
+    }
+}
+
+/// The signed-in account; the gate has already refused anonymous requests to routes that take it.
+pub struct CurrentUser {
+    pub account: Account,
+    pub session_hash: String,
+    pub actor: Actor,
+}
+
+impl FromRequest for CurrentUser {
+    type Error = actix_web::Error;
+    type Future = Ready<Result<Self, Self::Error>>;
+
+    fn from_request(req: &HttpRequest, _: &mut Payload) -> Self::Future {
+        let ext = req.extensions();
+        let result = match ext.get::<Identity>() {
+            Some(Identity(s)) => Ok(CurrentUser {
+                account: s.account.clone(),
+                session_hash: s.token_hash.clone(),
+                actor: Actor {
+                    user_id: Some(s.account.id),
+                    name: s.account.username.clone(),
+                    role: Some(s.account.role),
+                    ip: ext.get::<ClientIp>().and_then(|i| i.0.clone()),
+                },
+            }),
+            None => Err(AppError::Forbidden.into()),
+        };
+        ready(result)
+    }
+}
+
+/// Renders a template with a status (askama's own responder would always answer 200).
+pub fn render(template: &impl Template, status: StatusCode) -> Result<HttpResponse, AppError> {
+    Ok(HttpResponse::build(status)
+        .content_type("text/html; charset=utf-8")
+        .body(template.render()?))
+}
+
+pub fn html(template: &impl Template) -> Result<HttpResponse, AppError> {
+    render(template, StatusCode::OK)
+}
+
+/// Post/Redirect/Get: `303 See Other`, optionally with a one-time notice for the next page.
+pub fn see_other(location: &str, notice: Option<&'static str>, secure: bool) -> HttpResponse {
+    let mut r = HttpResponse::SeeOther();
+    r.insert_header((header::LOCATION, location));
+    if let Some(code) = notice {
+        r.cookie(cookie(NOTICE_COOKIE, code.to_owned(), secure));
+    }
+    r.finish()
+}
+
+/// Notices are passed as codes, so nothing a user typed travels through the cookie.
+fn notice_text(code: &str) -> Option<&'static str> {
+    Some(match code {
+        "password_changed" => "密码已修改。",
+        "user_created" => "账号已创建。首次登录时需修改密码。",
+        "user_disabled" => "账号已停用，其所有会话已结束。",
+        "user_enabled" => "账号已启用。",
+        "password_reset" => "密码已重置。该账号下次登录时需修改密码。",
+        "office_created" => "登记机构已创建。",
+        "office_updated" => "登记机构已保存。",
+        "logged_out" => "您已安全退出。",
+        _ => return None,
+    })
+}
+
+/// China Standard Time: business dates and displayed times are Beijing time whatever the
+/// server's zone (China has kept UTC+8 without daylight saving since 1991).
+pub fn cst() -> FixedOffset {
+    FixedOffset::east_opt(8 * 3600).expect("UTC+8 is a valid offset")
+}
+
+/// A stored UTC timestamp as Beijing time, `YYYY-MM-DD HH:MM:SS`.
+pub fn format_cst(t: NaiveDateTime) -> String {
+    t.and_utc()
+        .with_timezone(&cst())
+        .format("%Y-%m-%d %H:%M:%S")
+        .to_string()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[::core::prelude::v1::test]
+    fn times_show_in_beijing_time() {
+        let t = chrono::NaiveDate::from_ymd_opt(2026, 11, 24)
+            .unwrap()
+            .and_hms_opt(17, 30, 0)
+            .unwrap();
+        assert_eq!(format_cst(t), "2026-11-25 01:30:00");
+    }
+}

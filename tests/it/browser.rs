@@ -1,0 +1,122 @@
+//! End to end in headless Chromium: each demo role signs in through the form and sees its own
+//! navigation. Screenshots go to target/screenshots/ for a person to look at.
+
+use std::path::PathBuf;
+
+use crate::support::{DEMO_PASSWORD, TestApp};
+use crate::webdriver::{self, DEFAULT_WAIT};
+
+fn shots() -> PathBuf {
+    let dir = PathBuf::from(env!("CARGO_MANIFEST_DIR"))
+        .join("target")
+        .join("screenshots");
+    std::fs::create_dir_all(&dir).expect("screenshot folder");
+    dir
+}
+
+#[actix_web::test]
+async fn each_role_signs_in_and_sees_its_own_navigation() -> anyhow::Result<()> {
+    let Some(browser) = webdriver::start_browser().await else {
+        return Ok(());
+    };
+    let app = TestApp::demo().await;
+    let dir = shots();
+
+    browser.goto(&app.url("/login")).await?;
+    browser.screenshot(dir.join("login.png")).await?;
+    browser.fill("#username", "bj_clerk").await?;
+    browser.fill("#password", "wrong-password-1").await?;
+    browser.click_and_wait("button[type=submit]").await?;
+    let error = browser
+        .wait_for(".notice-error", DEFAULT_WAIT)
+        .await?
+        .text()
+        .await?;
+    assert!(error.contains("用户名或密码错误"), "{error}");
+    assert_eq!(
+        browser
+            .find("#username")
+            .await?
+            .property("value")
+            .await?
+            .as_str(),
+        Some("bj_clerk")
+    );
+
+    let cases: &[(&str, &str, &[&str], &[&str])] = &[
+        (
+            "bj_clerk",
+            "王登记",
+            &["首页"],
+            &["登记机构", "审计日志", "账号管理"],
+        ),
+        (
+            "gd_admin",
+            "广东省科技厅管理员",
+            &["首页", "登记机构", "登记员账号", "审计日志"],
+            &["账号管理"],
+        ),
+        (
+            "ministry",
+            "科技部统计处",
+            &["首页", "审计日志"],
+            &["登记机构", "账号管理"],
+        ),
+        (
+            "admin",
+            "系统管理员",
+            &["首页", "登记机构", "账号管理"],
+            &["审计日志"],
+        ),
+    ];
+    for (username, name, visible, hidden) in cases {
+        browser.goto(&app.url("/login")).await?;
+        browser.fill("#username", username).await?;
+        browser.fill("#password", DEMO_PASSWORD).await?;
+        browser.click_and_wait("button[type=submit]").await?;
+        let nav = browser
+            .wait_for(".mainnav", DEFAULT_WAIT)
+            .await?
+            .text()
+            .await?;
+        for label in *visible {
+            assert!(
+                nav.contains(label),
+                "{username} should see {label} in {nav}"
+            );
+        }
+        for label in *hidden {
+            assert!(
+                !nav.contains(label),
+                "{username} should not see {label} in {nav}"
+            );
+        }
+        let user = browser.find(".userbox").await?.text().await?;
+        assert!(user.contains(name), "{user}");
+        browser
+            .screenshot(dir.join(format!("home-{username}.png")))
+            .await?;
+        if *username == "gd_admin" {
+            browser.goto(&app.url("/admin/users")).await?;
+            browser
+                .screenshot(dir.join("admin-users-gd_admin.png"))
+                .await?;
+            browser.goto(&app.url("/audit")).await?;
+            browser.screenshot(dir.join("audit-gd_admin.png")).await?;
+        }
+        browser
+            .click_and_wait(".userbox button[type=submit]")
+            .await?;
+        browser.wait_for("#username", DEFAULT_WAIT).await?;
+        assert!(browser.current_url().await?.ends_with("/login"));
+    }
+    browser.set_window_size(820, 1100).await?;
+    browser.goto(&app.url("/login")).await?;
+    browser.fill("#username", "admin").await?;
+    browser.fill("#password", DEMO_PASSWORD).await?;
+    browser.click_and_wait("button[type=submit]").await?;
+    browser.goto(&app.url("/admin/users/new")).await?;
+    browser.screenshot(dir.join("tablet-user-new.png")).await?;
+    browser.quit().await?;
+    Ok(())
+}

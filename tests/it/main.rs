@@ -1,0 +1,12 @@
+//! One integration-test binary: each test spawns the real application on a random port with a
+//! fresh database (SQLite by default; PostgreSQL when TEST_DATABASE_URL names a server).
+
+mod access;
+mod admin;
+mod audit;
+mod auth;
+mod browser;
+mod cli;
+mod migrations;
+mod support;
+mod webdriver;
