@@ -60,6 +60,15 @@ pub fn action_label(action: &str) -> &'static str {
     }
 }
 
+/// The zh name of an audited object type.
+pub fn object_label(object_type: &str) -> &'static str {
+    match object_type {
+        "user" => "账号",
+        "office" => "登记机构",
+        _ => "对象",
+    }
+}
+
 /// Actions offered as a filter on the audit page.
 pub const ACTIONS: &[&str] = &[
     "auth.login",

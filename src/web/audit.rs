@@ -7,7 +7,7 @@ use serde::Deserialize;
 
 use super::page::{Ctx, CurrentUser, cst, format_cst, html};
 use super::{AppError, AppState, with_conn};
-use crate::audit::{ACTIONS, action_label};
+use crate::audit::{ACTIONS, action_label, object_label};
 use crate::db::audit::{AuditFilter, AuditRow};
 use crate::db::{self};
 use crate::domain::role::Role;
@@ -35,6 +35,7 @@ struct Row {
     entry: AuditRow,
     at: String,
     action_label: &'static str,
+    object_label: &'static str,
     role_label: &'static str,
 }
 
@@ -124,6 +125,7 @@ pub async fn index(
         .map(|e| Row {
             at: format_cst(e.at),
             action_label: action_label(&e.action),
+            object_label: object_label(&e.object_type),
             role_label: match e.actor_role.as_deref().and_then(Role::parse) {
                 Some(r) => r.label(),
                 None if e.actor.starts_with("cli:") => "命令行",

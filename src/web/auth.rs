@@ -98,8 +98,13 @@ pub async fn login_submit(
         .map(str::to_owned);
     let policy = state.settings.throttle;
     let (u, p) = (username.clone(), password);
+    // Signing in again replaces the session the browser had (the id always rotates).
+    let previous = req
+        .extensions()
+        .get::<Identity>()
+        .map(|i| i.0.token_hash.clone());
     let outcome = with_conn(&state, move |c| {
-        match login::login(
+        let outcome = login::login(
             c,
             &u,
             &p,
@@ -107,8 +112,15 @@ pub async fn login_submit(
             user_agent.as_deref(),
             policy,
             db::now(),
-        ) {
+        );
+        match outcome {
             Err(LoginError::Db(e)) => Err(e.into()),
+            Ok(done) => {
+                if let Some(old) = previous {
+                    db::sessions::delete(c, &old)?;
+                }
+                Ok(Ok(done))
+            }
             other => Ok(other),
         }
     })

@@ -1,6 +1,8 @@
 //! The web boundary's error type: every failure becomes a zh error page with the right status.
 
-use actix_web::http::StatusCode;
+use actix_web::dev::ServiceResponse;
+use actix_web::http::{StatusCode, header};
+use actix_web::middleware::ErrorHandlerResponse;
 use actix_web::{HttpResponse, ResponseError};
 use askama::Template;
 
@@ -108,4 +110,62 @@ impl AppError {
     pub fn into_page(self) -> HttpResponse {
         self.error_response()
     }
+}
+
+/// The zh title and message of an error status.
+fn status_text(status: StatusCode) -> (&'static str, &'static str) {
+    match status.as_u16() {
+        400 => ("请求有误", "提交的内容格式有误，请返回页面重试。"),
+        401 => ("请先登录", "请登录后再访问此页面。"),
+        403 => (
+            "无权访问",
+            "您的账号无权执行此操作。如需权限，请联系管理员。",
+        ),
+        404 => ("页面不存在", "您要找的页面不存在，或不在您的权限范围内。"),
+        405 => ("不支持的请求", "此页面不支持该请求方式。"),
+        413 => ("内容过大", "提交的内容超过了允许的大小。"),
+        415 => ("格式不支持", "提交内容的格式不受支持。"),
+        429 => ("请求过于频繁", "请稍后再试。"),
+        s if s >= 500 => (
+            "系统错误",
+            "系统发生内部错误，已记录日志。请稍后重试或联系管理员。",
+        ),
+        _ => ("请求未完成", "请求未能完成，请返回页面重试。"),
+    }
+}
+
+/// The error page for a status (used where the framework, not a handler, refused a request).
+pub fn page_for_status(status: StatusCode) -> HttpResponse {
+    let (title, message) = status_text(status);
+    ErrorPage {
+        status: status.as_u16(),
+        title,
+        message,
+    }
+    .response()
+}
+
+/// Turns the framework's plain-text error responses (bad form or path, wrong method, too
+/// large) into the zh error page; pages rendered by the application pass unchanged.
+pub fn plain_errors_as_pages<B>(
+    res: ServiceResponse<B>,
+) -> actix_web::Result<ErrorHandlerResponse<B>> {
+    let is_html = res
+        .headers()
+        .get(header::CONTENT_TYPE)
+        .and_then(|v| v.to_str().ok())
+        .is_some_and(|v| v.starts_with("text/html"));
+    if is_html {
+        return Ok(ErrorHandlerResponse::Response(res.map_into_left_body()));
+    }
+    let status = res.status();
+    let allow = res.headers().get(header::ALLOW).cloned();
+    let (req, _) = res.into_parts();
+    let mut page = page_for_status(status);
+    if let Some(allow) = allow {
+        page.headers_mut().insert(header::ALLOW, allow);
+    }
+    Ok(ErrorHandlerResponse::Response(
+        ServiceResponse::new(req, page).map_into_right_body(),
+    ))
 }

@@ -131,7 +131,13 @@ pub async fn gate(
         if !same_origin(req.request()) {
             Some(super::error::AppError::Forbidden.into_page())
         } else {
-            let body = req.extract::<Bytes>().await?;
+            let body = match req.extract::<Bytes>().await {
+                Ok(body) => body,
+                Err(e) => {
+                    let page = super::error::page_for_status(e.as_response_error().status_code());
+                    return Ok(req.into_response(page));
+                }
+            };
             let fields = posted_fields(req.request(), &body);
             let posted_token = field(&fields, "csrf_token").unwrap_or_default();
             let token_ok = token::constant_time_eq(posted_token, &csrf);

@@ -155,6 +155,7 @@ pub fn build_app(
         .configure(configure)
         .default_service(web::to(home::not_found))
         .wrap(middleware::from_fn(gate::gate))
+        .wrap(middleware::ErrorHandlers::new().default_handler(error::plain_errors_as_pages))
         .wrap(security_headers(secure))
         .wrap(middleware::Compress::default())
         .wrap(TracingLogger::<gate::RequestSpan>::new())

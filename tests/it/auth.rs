@@ -472,3 +472,58 @@ async fn health_and_readiness_answer() {
     let ready = c.get("/readyz").await;
     assert_eq!((ready.status, ready.body.as_str()), (200, "ready"));
 }
+
+#[actix_web::test]
+async fn signing_in_again_replaces_the_old_session() {
+    let app = TestApp::demo().await;
+    let c = app.signed_in("bj_clerk").await;
+    let old = c.get("/account/password").await.csrf();
+    let res = c
+        .post_raw(
+            "/login",
+            &[
+                ("csrf_token", &old),
+                ("username", "bj_clerk"),
+                ("password", DEMO_PASSWORD),
+            ],
+            &[],
+        )
+        .await;
+    assert_eq!(res.status, 303);
+    use diesel::prelude::*;
+    use techreg::db::schema::sessions;
+    let n: i64 = sessions::table
+        .count()
+        .get_result(&mut *app.conn())
+        .unwrap();
+    assert_eq!(n, 1, "the previous session was removed");
+}
+
+#[actix_web::test]
+async fn framework_errors_are_zh_pages_too() {
+    let app = TestApp::demo().await;
+    let admin = app.signed_in("admin").await;
+    let bad_id = admin.get("/admin/users/not-a-number").await;
+    assert_eq!(bad_id.status, 404);
+    assert!(bad_id.body.contains("页面不存在"), "{}", bad_id.body);
+    let wrong_method = admin.post("/", &[]).await;
+    assert_eq!(wrong_method.status, 405);
+    assert!(
+        wrong_method.body.contains("不支持的请求"),
+        "{}",
+        wrong_method.body
+    );
+    let huge = "x".repeat(300 * 1024);
+    let too_large = admin
+        .post("/account/password", &[("current_password", &huge)])
+        .await;
+    assert!(
+        too_large.status == 413 || too_large.status == 422,
+        "{}",
+        too_large.status
+    );
+    assert!(
+        too_large.body.contains("<html"),
+        "an HTML page, not plain text"
+    );
+}
