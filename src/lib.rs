@@ -13,4 +13,5 @@ pub mod db;
 pub mod demo;
 pub mod domain;
 pub mod export;
+pub mod filing;
 pub mod web;

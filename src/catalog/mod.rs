@@ -13,5 +13,6 @@ pub mod region;
 pub mod rows;
 pub mod tech_field;
 
+pub mod checklist;
 #[cfg(test)]
 mod reference_tests;

@@ -2,8 +2,11 @@
 //! migrations for both backends, and the queries grouped by table. This is the only module
 //! that knows which backend it talks to.
 
+pub mod attachments;
 pub mod audit;
+pub mod contracts;
 pub mod offices;
+pub mod parties;
 pub mod schema;
 pub mod sessions;
 pub mod throttle;

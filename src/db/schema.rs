@@ -74,9 +74,115 @@ diesel::table! {
     }
 }
 
+diesel::table! {
+    parties (id) {
+        id -> BigInt,
+        party_key -> Text,
+        kind -> Text,
+        name -> Text,
+        name_norm -> Text,
+        country_code -> Text,
+        admin_code -> Text,
+        id_code -> Text,
+        nature_code -> Text,
+        address -> Text,
+        zipcode -> Text,
+        representative -> Text,
+        contact -> Text,
+        phone -> Text,
+        home_authority -> Text,
+        created_at -> Timestamp,
+        updated_at -> Timestamp,
+        updated_by -> Text,
+    }
+}
+
+diesel::table! {
+    contracts (id) {
+        id -> BigInt,
+        office_code -> Text,
+        authority_code -> Text,
+        status -> Text,
+        version -> Integer,
+        registration_number -> Nullable<Text>,
+        registered_on -> Nullable<Date>,
+        review_note -> Nullable<Text>,
+        draft_input -> Nullable<Text>,
+        checklist_confirmed -> Bool,
+        project_name -> Text,
+        project_name_norm -> Text,
+        signed_on -> Nullable<Date>,
+        valid_from -> Nullable<Date>,
+        valid_to -> Nullable<Date>,
+        category_code -> Text,
+        ip_code -> Text,
+        tech_field_code -> Text,
+        objective_code -> Text,
+        plan_code -> Text,
+        plan_name -> Text,
+        payment_code -> Text,
+        non_technical_note -> Text,
+        third_party_name -> Text,
+        is_related -> Bool,
+        total_fen -> Nullable<BigInt>,
+        technical_fen -> Nullable<BigInt>,
+        expected_investment_fen -> Nullable<BigInt>,
+        expected_output_fen -> Nullable<BigInt>,
+        seller_uscc_override -> Text,
+        buyer_uscc_override -> Text,
+        seller_party_id -> Nullable<BigInt>,
+        buyer_party_id -> Nullable<BigInt>,
+        seller_name -> Text,
+        seller_country_code -> Text,
+        seller_admin_code -> Text,
+        seller_uscc -> Text,
+        seller_nature_code -> Text,
+        seller_address -> Text,
+        seller_zipcode -> Text,
+        seller_representative -> Text,
+        seller_contact -> Text,
+        seller_phone -> Text,
+        seller_name_norm -> Text,
+        buyer_name -> Text,
+        buyer_country_code -> Text,
+        buyer_admin_code -> Text,
+        buyer_uscc -> Text,
+        buyer_nature_code -> Text,
+        buyer_address -> Text,
+        buyer_zipcode -> Text,
+        buyer_representative -> Text,
+        buyer_contact -> Text,
+        buyer_phone -> Text,
+        buyer_name_norm -> Text,
+        duplicate_key -> Nullable<Text>,
+        created_by -> Nullable<BigInt>,
+        created_at -> Timestamp,
+        updated_at -> Timestamp,
+        submitted_at -> Nullable<Timestamp>,
+    }
+}
+
+diesel::table! {
+    attachments (id) {
+        id -> BigInt,
+        contract_id -> BigInt,
+        kind -> Text,
+        filename -> Text,
+        content_type -> Text,
+        size_bytes -> BigInt,
+        sha256 -> Text,
+        data -> Binary,
+        uploaded_at -> Timestamp,
+        uploaded_by -> Nullable<BigInt>,
+    }
+}
+
 diesel::joinable!(offices -> authorities (authority_code));
 diesel::joinable!(sessions -> users (user_id));
 diesel::joinable!(users -> offices (office_code));
+
+diesel::joinable!(contracts -> offices (office_code));
+diesel::joinable!(attachments -> contracts (contract_id));
 
 diesel::allow_tables_to_appear_in_same_query!(
     authorities,
@@ -84,5 +190,8 @@ diesel::allow_tables_to_appear_in_same_query!(
     users,
     sessions,
     login_failures,
-    audit_log
+    audit_log,
+    parties,
+    contracts,
+    attachments,
 );

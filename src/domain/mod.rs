@@ -2,6 +2,8 @@
 //! Pure code: no I/O.
 
 pub mod admin_code;
+pub mod attachment;
+pub mod contract;
 pub mod dates;
 pub mod field_errors;
 pub mod id_card;
@@ -9,5 +11,6 @@ pub mod money;
 pub mod office_code;
 pub mod regnum;
 pub mod role;
+pub mod rules;
 pub mod text;
 pub mod uscc;

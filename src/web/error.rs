@@ -14,6 +14,9 @@ pub enum AppError {
     NotFound,
     #[error("您无权访问此页面")]
     Forbidden,
+    /// A forbidden action with the reason the user is told.
+    #[error("{0}")]
+    Refused(String),
     #[error("请求有误：{0}")]
     BadRequest(String),
     #[error("数据库错误")]
@@ -66,7 +69,7 @@ impl ResponseError for AppError {
     fn status_code(&self) -> StatusCode {
         match self {
             AppError::NotFound => StatusCode::NOT_FOUND,
-            AppError::Forbidden => StatusCode::FORBIDDEN,
+            AppError::Forbidden | AppError::Refused(_) => StatusCode::FORBIDDEN,
             AppError::BadRequest(_) => StatusCode::BAD_REQUEST,
             AppError::Pool(_) | AppError::Blocking(_) => StatusCode::SERVICE_UNAVAILABLE,
             _ => StatusCode::INTERNAL_SERVER_ERROR,
@@ -85,6 +88,7 @@ impl ResponseError for AppError {
                 "您的账号无权执行此操作。如需权限，请联系管理员。".to_owned(),
             ),
             AppError::BadRequest(m) => ("请求有误", m.clone()),
+            AppError::Refused(m) => ("操作未执行", m.clone()),
             AppError::Pool(_) | AppError::Blocking(_) => {
                 ("服务暂不可用", "系统繁忙，请稍后重试。".to_owned())
             }

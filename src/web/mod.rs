@@ -4,7 +4,10 @@
 pub mod admin;
 pub mod audit;
 pub mod auth;
+pub mod contract_form;
+pub mod contracts;
 pub mod error;
+pub mod form_data;
 pub mod gate;
 pub mod home;
 pub mod page;
@@ -74,6 +77,8 @@ pub struct RouteAccess {
 
 const ADMINS: &[Role] = &[Role::Sysadmin, Role::ProvinceAdmin];
 const AUDITORS: &[Role] = &[Role::ProvinceAdmin, Role::Ministry];
+const CLERKS: &[Role] = &[Role::Clerk];
+const CONTRACT_READERS: &[Role] = &[Role::Clerk, Role::ProvinceAdmin, Role::Ministry];
 
 /// Declares every route once: the table the gate checks and the actix routing are both made
 /// from it, so a route cannot exist without declaring who may use it.
@@ -123,6 +128,14 @@ routes! {
     POST "/admin/users/{id}/enable" => admin::user_enable, Allow::Roles(ADMINS);
     POST "/admin/users/{id}/password" => admin::user_password, Allow::Roles(ADMINS);
     GET "/audit" => audit::index, Allow::Roles(AUDITORS);
+    GET "/contracts" => contracts::index, Allow::Roles(CONTRACT_READERS);
+    GET "/contracts/new" => contracts::new, Allow::Roles(CLERKS);
+    POST "/contracts" => contracts::create, Allow::Roles(CLERKS);
+    GET "/contracts/{id}" => contracts::show, Allow::Roles(CONTRACT_READERS);
+    GET "/contracts/{id}/edit" => contracts::edit, Allow::Roles(CLERKS);
+    POST "/contracts/{id}" => contracts::update, Allow::Roles(CLERKS);
+    POST "/contracts/{id}/submit" => contracts::submit, Allow::Roles(CLERKS);
+    GET "/contracts/{id}/attachments/{attachment}" => contracts::attachment, Allow::Roles(CONTRACT_READERS);
     GET "/healthz" => home::healthz, Allow::Public;
     GET "/readyz" => home::readyz, Allow::Public;
     GET "/static/{file}" => home::static_file, Allow::Public;
@@ -152,6 +165,8 @@ pub fn build_app(
     App::new()
         .app_data(web::Data::new(state))
         .app_data(web::FormConfig::default().limit(1 << 20))
+        // Forms with attachments: a contract text and evidence files of up to 10 MB each.
+        .app_data(web::PayloadConfig::new(40 << 20))
         .configure(configure)
         .default_service(web::to(home::not_found))
         .wrap(middleware::from_fn(gate::gate))

@@ -195,6 +195,9 @@ fn notice_text(code: &str) -> Option<&'static str> {
         "office_created" => "登记机构已创建。",
         "office_updated" => "登记机构已保存。",
         "logged_out" => "您已安全退出。",
+        "contract_saved" => "草稿已保存。",
+        "contract_submitted" => "合同已提交审核。",
+        "contract_stale" => "合同已被他人修改，请查看当前内容后再操作。",
         _ => return None,
     })
 }

@@ -17,6 +17,8 @@ const EVERYONE: &[&str] = &[
 const SIGNED_IN: &[&str] = &["clerk", "province_admin", "ministry", "sysadmin"];
 const ADMINS: &[&str] = &["province_admin", "sysadmin"];
 const AUDITORS: &[&str] = &["province_admin", "ministry"];
+const READERS: &[&str] = &["clerk", "province_admin", "ministry"];
+const CLERKS: &[&str] = &["clerk"];
 
 /// Who may use each route: written out by hand, independent of the application's own table.
 const EXPECTED: &[(&str, &str, &[&str])] = &[
@@ -38,6 +40,14 @@ const EXPECTED: &[(&str, &str, &[&str])] = &[
     ("POST", "/admin/users/{id}/enable", ADMINS),
     ("POST", "/admin/users/{id}/password", ADMINS),
     ("GET", "/audit", AUDITORS),
+    ("GET", "/contracts", READERS),
+    ("GET", "/contracts/new", CLERKS),
+    ("POST", "/contracts", CLERKS),
+    ("GET", "/contracts/{id}", READERS),
+    ("GET", "/contracts/{id}/edit", CLERKS),
+    ("POST", "/contracts/{id}", CLERKS),
+    ("POST", "/contracts/{id}/submit", CLERKS),
+    ("GET", "/contracts/{id}/attachments/{attachment}", READERS),
     ("GET", "/healthz", EVERYONE),
     ("GET", "/readyz", EVERYONE),
     ("GET", "/static/{file}", EVERYONE),
@@ -90,7 +100,8 @@ async fn each_role_reaches_exactly_its_routes() {
             let path = pattern
                 .replace("{code}", "440101")
                 .replace("{id}", &id.to_string())
-                .replace("{file}", "app.css");
+                .replace("{file}", "app.css")
+                .replace("{attachment}", "1");
             let page = if *method == "GET" {
                 client.get(&path).await
             } else {

@@ -7,6 +7,7 @@ mod audit;
 mod auth;
 mod browser;
 mod cli;
+mod contracts;
 mod migrations;
 mod support;
 mod webdriver;

@@ -179,7 +179,7 @@ pub struct Page {
 }
 
 impl Page {
-    async fn read(res: reqwest::Response) -> Page {
+    pub async fn read(res: reqwest::Response) -> Page {
         let status = res.status().as_u16();
         let headers = res.headers().clone();
         let location = headers

@@ -1,0 +1,391 @@
+//! Queries of the `contracts` table. Every read of contract data takes the actor's scope.
+
+use chrono::{NaiveDate, NaiveDateTime};
+use diesel::prelude::*;
+
+use super::schema::contracts;
+use super::{DbConn, MultiBackend};
+use crate::domain::role::Scope;
+
+/// A stored contract, every column.
+#[derive(Debug, Clone, PartialEq, Eq, Queryable, Selectable)]
+#[diesel(table_name = contracts, check_for_backend(MultiBackend))]
+pub struct ContractRow {
+    pub id: i64,
+    pub office_code: String,
+    pub authority_code: String,
+    pub status: String,
+    pub version: i32,
+    pub registration_number: Option<String>,
+    pub registered_on: Option<NaiveDate>,
+    pub review_note: Option<String>,
+    pub draft_input: Option<String>,
+    pub checklist_confirmed: bool,
+    pub project_name: String,
+    pub project_name_norm: String,
+    pub signed_on: Option<NaiveDate>,
+    pub valid_from: Option<NaiveDate>,
+    pub valid_to: Option<NaiveDate>,
+    pub category_code: String,
+    pub ip_code: String,
+    pub tech_field_code: String,
+    pub objective_code: String,
+    pub plan_code: String,
+    pub plan_name: String,
+    pub payment_code: String,
+    pub non_technical_note: String,
+    pub third_party_name: String,
+    pub is_related: bool,
+    pub total_fen: Option<i64>,
+    pub technical_fen: Option<i64>,
+    pub expected_investment_fen: Option<i64>,
+    pub expected_output_fen: Option<i64>,
+    pub seller_uscc_override: String,
+    pub buyer_uscc_override: String,
+    pub seller_party_id: Option<i64>,
+    pub buyer_party_id: Option<i64>,
+    pub seller_name: String,
+    pub seller_country_code: String,
+    pub seller_admin_code: String,
+    pub seller_uscc: String,
+    pub seller_nature_code: String,
+    pub seller_address: String,
+    pub seller_zipcode: String,
+    pub seller_representative: String,
+    pub seller_contact: String,
+    pub seller_phone: String,
+    pub seller_name_norm: String,
+    pub buyer_name: String,
+    pub buyer_country_code: String,
+    pub buyer_admin_code: String,
+    pub buyer_uscc: String,
+    pub buyer_nature_code: String,
+    pub buyer_address: String,
+    pub buyer_zipcode: String,
+    pub buyer_representative: String,
+    pub buyer_contact: String,
+    pub buyer_phone: String,
+    pub buyer_name_norm: String,
+    pub duplicate_key: Option<String>,
+    pub created_by: Option<i64>,
+    pub created_at: NaiveDateTime,
+    pub updated_at: NaiveDateTime,
+    pub submitted_at: Option<NaiveDateTime>,
+}
+
+/// Every column a filing writes (all but the id and the creation stamp). Used for inserts and,
+/// as a changeset, for updates; `None` writes NULL.
+#[derive(Debug, Clone, PartialEq, Eq, Insertable, AsChangeset)]
+#[diesel(table_name = contracts, treat_none_as_null = true)]
+pub struct ContractWrite {
+    pub office_code: String,
+    pub authority_code: String,
+    pub status: String,
+    pub version: i32,
+    pub registration_number: Option<String>,
+    pub registered_on: Option<NaiveDate>,
+    pub review_note: Option<String>,
+    pub draft_input: Option<String>,
+    pub checklist_confirmed: bool,
+    pub project_name: String,
+    pub project_name_norm: String,
+    pub signed_on: Option<NaiveDate>,
+    pub valid_from: Option<NaiveDate>,
+    pub valid_to: Option<NaiveDate>,
+    pub category_code: String,
+    pub ip_code: String,
+    pub tech_field_code: String,
+    pub objective_code: String,
+    pub plan_code: String,
+    pub plan_name: String,
+    pub payment_code: String,
+    pub non_technical_note: String,
+    pub third_party_name: String,
+    pub is_related: bool,
+    pub total_fen: Option<i64>,
+    pub technical_fen: Option<i64>,
+    pub expected_investment_fen: Option<i64>,
+    pub expected_output_fen: Option<i64>,
+    pub seller_uscc_override: String,
+    pub buyer_uscc_override: String,
+    pub seller_party_id: Option<i64>,
+    pub buyer_party_id: Option<i64>,
+    pub seller_name: String,
+    pub seller_country_code: String,
+    pub seller_admin_code: String,
+    pub seller_uscc: String,
+    pub seller_nature_code: String,
+    pub seller_address: String,
+    pub seller_zipcode: String,
+    pub seller_representative: String,
+    pub seller_contact: String,
+    pub seller_phone: String,
+    pub seller_name_norm: String,
+    pub buyer_name: String,
+    pub buyer_country_code: String,
+    pub buyer_admin_code: String,
+    pub buyer_uscc: String,
+    pub buyer_nature_code: String,
+    pub buyer_address: String,
+    pub buyer_zipcode: String,
+    pub buyer_representative: String,
+    pub buyer_contact: String,
+    pub buyer_phone: String,
+    pub buyer_name_norm: String,
+    pub duplicate_key: Option<String>,
+    pub updated_at: NaiveDateTime,
+    pub submitted_at: Option<NaiveDateTime>,
+}
+
+#[derive(Debug, Clone, Insertable)]
+#[diesel(table_name = contracts)]
+struct Creation {
+    created_by: Option<i64>,
+    created_at: NaiveDateTime,
+}
+
+pub fn insert(
+    conn: &mut DbConn,
+    write: &ContractWrite,
+    created_by: Option<i64>,
+    now: NaiveDateTime,
+) -> QueryResult<i64> {
+    diesel::insert_into(contracts::table)
+        .values((
+            write,
+            Creation {
+                created_by,
+                created_at: now,
+            },
+        ))
+        .returning(contracts::id)
+        .get_result(conn)
+}
+
+/// Writes `write` over contract `id` only if it is still at `expected_version` (optimistic
+/// locking); returns false when someone else changed it first.
+pub fn update_if_version(
+    conn: &mut DbConn,
+    id: i64,
+    expected_version: i32,
+    write: &ContractWrite,
+) -> QueryResult<bool> {
+    let n = diesel::update(
+        contracts::table
+            .find(id)
+            .filter(contracts::version.eq(expected_version)),
+    )
+    .set(write)
+    .execute(conn)?;
+    Ok(n == 1)
+}
+
+/// Restricts a query to the contracts a scope may see (system administrators see none).
+fn scoped<'a>(scope: &Scope) -> contracts::BoxedQuery<'a, MultiBackend> {
+    let q = contracts::table.into_boxed::<MultiBackend>();
+    match scope {
+        Scope::Office(o) => q.filter(contracts::office_code.eq(o.clone())),
+        Scope::Authority(a) => q.filter(contracts::authority_code.eq(a.clone())),
+        Scope::Nation => q,
+        Scope::Accounts => q.filter(contracts::id.lt(0)),
+    }
+}
+
+/// One contract, if the scope covers it (else None: out-of-scope ids look like missing ones).
+pub fn find_in_scope(
+    conn: &mut DbConn,
+    scope: &Scope,
+    id: i64,
+) -> QueryResult<Option<ContractRow>> {
+    scoped(scope)
+        .filter(contracts::id.eq(id))
+        .select(ContractRow::as_select())
+        .first(conn)
+        .optional()
+}
+
+/// Whether a filed contract (submitted or registered, anywhere) has this duplicate key.
+pub fn duplicate_of(
+    conn: &mut DbConn,
+    key: &str,
+    except_id: Option<i64>,
+) -> QueryResult<Option<i64>> {
+    let mut q = contracts::table
+        .filter(contracts::duplicate_key.eq(key))
+        .filter(contracts::status.eq_any(["submitted", "registered"]))
+        .select(contracts::id)
+        .into_boxed::<MultiBackend>();
+    if let Some(id) = except_id {
+        q = q.filter(contracts::id.ne(id));
+    }
+    q.first(conn).optional()
+}
+
+pub fn count(conn: &mut DbConn, scope: &Scope) -> QueryResult<i64> {
+    scoped(scope).count().get_result(conn)
+}
+
+/// Filters of the contract list (all optional).
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct ContractFilter {
+    pub status: Option<String>,
+    /// A leaf category code, or a parent ("1"–"4") for all its leaves.
+    pub category: Option<String>,
+    pub signed_from: Option<NaiveDate>,
+    pub signed_to: Option<NaiveDate>,
+    pub min_total_fen: Option<i64>,
+    pub max_total_fen: Option<i64>,
+    /// Already normalised (`domain::text::normalise_name`): matched inside project and party names.
+    pub text: Option<String>,
+}
+
+/// Orders of the contract list; each pages by keyset (sort value, id), never by offset.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+pub enum Sort {
+    #[default]
+    Newest,
+    SignedDesc,
+    AmountDesc,
+}
+
+impl Sort {
+    pub fn parse(s: &str) -> Sort {
+        match s {
+            "signed" => Sort::SignedDesc,
+            "amount" => Sort::AmountDesc,
+            _ => Sort::Newest,
+        }
+    }
+
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Sort::Newest => "newest",
+            Sort::SignedDesc => "signed",
+            Sort::AmountDesc => "amount",
+        }
+    }
+}
+
+/// How an undated draft sorts (the same value as the SQL `COALESCE` above uses).
+const NO_DATE: NaiveDate = match NaiveDate::from_ymd_opt(1, 1, 1) {
+    Some(d) => d,
+    None => NaiveDate::MIN,
+};
+
+/// Where the next page starts: the last row's sort value and id.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Cursor {
+    Id(i64),
+    Signed(NaiveDate, i64),
+    Amount(i64, i64),
+}
+
+/// One page of contracts in the scope, plus the cursor of the next page when there is one.
+pub fn list(
+    conn: &mut DbConn,
+    scope: &Scope,
+    filter: &ContractFilter,
+    sort: Sort,
+    after: Option<&Cursor>,
+    limit: i64,
+) -> QueryResult<(Vec<ContractRow>, Option<Cursor>)> {
+    use diesel::dsl::sql;
+    use diesel::sql_types::{BigInt, Bool, Date, Text};
+
+    let mut q = scoped(scope);
+    if let Some(s) = &filter.status {
+        q = q.filter(contracts::status.eq(s.clone()));
+    }
+    if let Some(c) = &filter.category {
+        if c.len() == 1 {
+            q = q.filter(contracts::category_code.like(format!("{c}%")));
+        } else {
+            q = q.filter(contracts::category_code.eq(c.clone()));
+        }
+    }
+    if let Some(d) = filter.signed_from {
+        q = q.filter(contracts::signed_on.ge(d));
+    }
+    if let Some(d) = filter.signed_to {
+        q = q.filter(contracts::signed_on.le(d));
+    }
+    if let Some(f) = filter.min_total_fen {
+        q = q.filter(contracts::total_fen.ge(f));
+    }
+    if let Some(f) = filter.max_total_fen {
+        q = q.filter(contracts::total_fen.le(f));
+    }
+    if let Some(t) = &filter.text {
+        let pattern = format!("%{}%", super::users::escape_like(t));
+        q = q.filter(
+            sql::<Bool>("(project_name_norm LIKE ")
+                .bind::<Text, _>(pattern.clone())
+                .sql(" ESCAPE '\\' OR seller_name_norm LIKE ")
+                .bind::<Text, _>(pattern.clone())
+                .sql(" ESCAPE '\\' OR buyer_name_norm LIKE ")
+                .bind::<Text, _>(pattern)
+                .sql(" ESCAPE '\\')"),
+        );
+    }
+    // Drafts may have no date or amount yet: they sort as the lowest value.
+    let signed_sql = match conn.backend() {
+        super::Backend::Postgres => "COALESCE(signed_on, DATE '0001-01-01')",
+        super::Backend::Sqlite => "COALESCE(signed_on, '0001-01-01')",
+    };
+    q = match (sort, after) {
+        (_, None) => q,
+        (Sort::Newest, Some(Cursor::Id(id))) => q.filter(contracts::id.lt(*id)),
+        (Sort::SignedDesc, Some(Cursor::Signed(d, id))) => q.filter(
+            sql::<Bool>(&format!("({signed_sql} < "))
+                .bind::<Date, _>(*d)
+                .sql(&format!(" OR ({signed_sql} = "))
+                .bind::<Date, _>(*d)
+                .sql(" AND id < ")
+                .bind::<BigInt, _>(*id)
+                .sql("))"),
+        ),
+        (Sort::AmountDesc, Some(Cursor::Amount(a, id))) => q.filter(
+            sql::<Bool>("(COALESCE(total_fen, 0) < ")
+                .bind::<BigInt, _>(*a)
+                .sql(" OR (COALESCE(total_fen, 0) = ")
+                .bind::<BigInt, _>(*a)
+                .sql(" AND id < ")
+                .bind::<BigInt, _>(*id)
+                .sql("))"),
+        ),
+        // A cursor of another order: start from the top.
+        _ => q,
+    };
+    q = match sort {
+        Sort::Newest => q.order(contracts::id.desc()),
+        Sort::SignedDesc => q.order((sql::<Date>(signed_sql).desc(), contracts::id.desc())),
+        Sort::AmountDesc => q.order((
+            sql::<BigInt>("COALESCE(total_fen, 0)").desc(),
+            contracts::id.desc(),
+        )),
+    };
+    let mut rows = q
+        .select(ContractRow::as_select())
+        .limit(limit + 1)
+        .load(conn)?;
+    let next = if rows.len() as i64 > limit {
+        rows.truncate(limit as usize);
+        rows.last().map(|r| match sort {
+            Sort::Newest => Cursor::Id(r.id),
+            Sort::SignedDesc => Cursor::Signed(r.signed_on.unwrap_or(NO_DATE), r.id),
+            Sort::AmountDesc => Cursor::Amount(r.total_fen.unwrap_or(0), r.id),
+        })
+    } else {
+        None
+    };
+    Ok((rows, next))
+}
+
+/// One contract without a scope check (for code that has already checked it).
+pub fn find(conn: &mut DbConn, id: i64) -> QueryResult<Option<ContractRow>> {
+    contracts::table
+        .find(id)
+        .select(ContractRow::as_select())
+        .first(conn)
+        .optional()
+}

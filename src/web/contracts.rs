@@ -1,0 +1,791 @@
+//! Contract pages: the list, the category forms (new and edit), the contract page, submission
+//! and attachment downloads. Handlers stay thin: the rules live in `domain::rules`, the
+//! lifecycle in `filing`.
+
+use actix_web::http::StatusCode;
+use actix_web::{HttpRequest, HttpResponse, web};
+use askama::Template;
+use chrono::NaiveDate;
+use serde::Deserialize;
+
+use super::contract_form::{self, SectionView};
+use super::form_data::FormData;
+use super::page::{Ctx, CurrentUser, format_cst, html, render, see_other};
+use super::{AppError, AppState, with_conn};
+use crate::catalog::{category, checklist};
+use crate::db::attachments::AttachmentInfo;
+use crate::db::contracts::{ContractFilter, ContractRow, Cursor, Sort};
+use crate::db::users::Account;
+use crate::db::{self};
+use crate::domain::attachment::{self, AttachmentKind};
+use crate::domain::contract::ContractInput;
+use crate::domain::field_errors::FieldErrors;
+use crate::domain::money::Money;
+use crate::domain::office_code::OfficeCode;
+use crate::domain::role::Role;
+use crate::domain::rules::{self, RuleContext, Warning};
+use crate::domain::{dates, text};
+use crate::filing::{self, Existing, FilingError, Submission, status};
+
+// ---------------------------------------------------------------------------------------------
+// List
+
+#[derive(Debug, Clone, Default, Deserialize)]
+pub struct ListQuery {
+    #[serde(default)]
+    status: String,
+    #[serde(default)]
+    category: String,
+    #[serde(default)]
+    from: String,
+    #[serde(default)]
+    to: String,
+    /// 元
+    #[serde(default)]
+    min: String,
+    #[serde(default)]
+    max: String,
+    #[serde(default)]
+    q: String,
+    #[serde(default)]
+    sort: String,
+    #[serde(default)]
+    after: String,
+}
+
+struct ListRow {
+    row: ContractRow,
+    category_label: String,
+    status_label: &'static str,
+    total_wan: String,
+    signed: String,
+}
+
+#[derive(Template)]
+#[template(path = "contracts/index.html")]
+struct ListPage {
+    ctx: Ctx,
+    query: ListQuery,
+    rows: Vec<ListRow>,
+    statuses: Vec<(&'static str, &'static str)>,
+    categories: Vec<(&'static str, String)>,
+    filter_errors: Vec<&'static str>,
+    next_link: Option<String>,
+    first_link: Option<String>,
+    can_file: bool,
+}
+
+fn parse_cursor(s: &str) -> Option<Cursor> {
+    let mut parts = s.split(':');
+    match (parts.next()?, parts.next(), parts.next()) {
+        ("id", Some(id), None) => id.parse().ok().map(Cursor::Id),
+        ("signed", Some(d), Some(id)) => Some(Cursor::Signed(
+            NaiveDate::parse_from_str(d, "%Y-%m-%d").ok()?,
+            id.parse().ok()?,
+        )),
+        ("amount", Some(a), Some(id)) => Some(Cursor::Amount(a.parse().ok()?, id.parse().ok()?)),
+        _ => None,
+    }
+}
+
+fn cursor_text(c: &Cursor) -> String {
+    match c {
+        Cursor::Id(id) => format!("id:{id}"),
+        Cursor::Signed(d, id) => format!("signed:{}:{id}", d.format("%Y-%m-%d")),
+        Cursor::Amount(a, id) => format!("amount:{a}:{id}"),
+    }
+}
+
+const PER_PAGE: i64 = 50;
+
+pub async fn index(
+    state: web::Data<AppState>,
+    ctx: Ctx,
+    user: CurrentUser,
+    q: web::Query<ListQuery>,
+) -> Result<HttpResponse, AppError> {
+    let query = q.into_inner();
+    let mut filter_errors = Vec::new();
+    let day = |s: &str, errors: &mut Vec<&'static str>| {
+        let s = s.trim();
+        if s.is_empty() {
+            return None;
+        }
+        let parsed = dates::parse_date_unbounded(s).ok();
+        if parsed.is_none() {
+            errors.push("日期格式应为 YYYY-MM-DD");
+        }
+        parsed
+    };
+    let amount = |s: &str, errors: &mut Vec<&'static str>| {
+        let s = s.trim();
+        if s.is_empty() {
+            return None;
+        }
+        let parsed = Money::parse_yuan(s).ok().map(Money::fen);
+        if parsed.is_none() {
+            errors.push("金额应为以元为单位的数字");
+        }
+        parsed
+    };
+    let filter = ContractFilter {
+        status: Some(query.status.clone()).filter(|s| status::ALL.contains(&s.as_str())),
+        category: Some(query.category.trim().to_owned())
+            .filter(|c| category::is_leaf(c) || category::category(c).is_some()),
+        signed_from: day(&query.from, &mut filter_errors),
+        signed_to: day(&query.to, &mut filter_errors),
+        min_total_fen: amount(&query.min, &mut filter_errors),
+        max_total_fen: amount(&query.max, &mut filter_errors),
+        text: Some(text::normalise_name(&query.q)).filter(|t| !t.is_empty()),
+    };
+    filter_errors.dedup();
+    let sort = Sort::parse(&query.sort);
+    let after = parse_cursor(&query.after);
+    let scope = user.account.scope();
+    let (rows, next) = with_conn(&state, move |c| {
+        Ok(db::contracts::list(
+            c,
+            &scope,
+            &filter,
+            sort,
+            after.as_ref(),
+            PER_PAGE,
+        )?)
+    })
+    .await?;
+    let link = |after: Option<String>| {
+        let mut pairs = vec![
+            ("status", query.status.clone()),
+            ("category", query.category.clone()),
+            ("from", query.from.clone()),
+            ("to", query.to.clone()),
+            ("min", query.min.clone()),
+            ("max", query.max.clone()),
+            ("q", query.q.clone()),
+            ("sort", sort.as_str().to_owned()),
+        ];
+        if let Some(a) = after {
+            pairs.push(("after", a));
+        }
+        format!(
+            "/contracts?{}",
+            serde_urlencoded::to_string(pairs).unwrap_or_default()
+        )
+    };
+    let next_link = next.as_ref().map(|c| link(Some(cursor_text(c))));
+    let first_link = (!query.after.is_empty()).then(|| link(None));
+    let rows = rows.into_iter().map(list_row).collect();
+    let statuses = status::ALL.iter().map(|s| (*s, status::label(s))).collect();
+    let mut categories: Vec<(&'static str, String)> = category::CATEGORIES
+        .iter()
+        .map(|c| (c.code, format!("{}（全部）", c.label)))
+        .collect();
+    categories.extend(category::leaves().map(|l| (l.code, l.full_label())));
+    let can_file = user.account.role == Role::Clerk;
+    html(&ListPage {
+        ctx,
+        query,
+        rows,
+        statuses,
+        categories,
+        filter_errors,
+        next_link,
+        first_link,
+        can_file,
+    })
+}
+
+fn list_row(row: ContractRow) -> ListRow {
+    ListRow {
+        category_label: category::leaf(&row.category_code)
+            .map(|l| l.full_label())
+            .unwrap_or_else(|| "—".to_owned()),
+        status_label: status::label(&row.status),
+        total_wan: row
+            .total_fen
+            .map(|f| Money::from_fen(f).wan_yuan(2))
+            .unwrap_or_else(|| "—".to_owned()),
+        signed: row
+            .signed_on
+            .map(dates::format_date)
+            .unwrap_or_else(|| "—".to_owned()),
+        row,
+    }
+}
+
+// ---------------------------------------------------------------------------------------------
+// Form
+
+#[derive(Template)]
+#[template(path = "contracts/choose.html")]
+struct ChoosePage {
+    ctx: Ctx,
+    groups: Vec<(&'static str, Vec<(&'static str, &'static str)>)>,
+}
+
+#[derive(Template)]
+#[template(path = "contracts/form.html")]
+struct FormPage {
+    ctx: Ctx,
+    /// None for a new contract.
+    id: Option<i64>,
+    version: i32,
+    category_code: String,
+    category_label: String,
+    sections: Vec<SectionView>,
+    countries: Vec<(&'static str, &'static str)>,
+    regions: Vec<(&'static str, String)>,
+    checklist: &'static [checklist::ChecklistItem],
+    checklist_confirmed: bool,
+    attachments: Vec<AttachmentInfo>,
+    errors: FieldErrors,
+    /// Every error with its field's label, for the summary at the top.
+    error_list: Vec<(String, &'static str, String)>,
+    warnings: Vec<Warning>,
+    conflict: Option<String>,
+}
+
+struct FormState {
+    id: Option<i64>,
+    version: i32,
+    input: ContractInput,
+    checklist_confirmed: bool,
+    attachments: Vec<AttachmentInfo>,
+    errors: FieldErrors,
+    warnings: Vec<Warning>,
+    conflict: Option<String>,
+}
+
+fn form_page(ctx: Ctx, s: FormState, status: StatusCode) -> Result<HttpResponse, AppError> {
+    let code = s.input.category_code.trim().to_owned();
+    let category_label = category::leaf(&code)
+        .map(|l| l.full_label())
+        .unwrap_or_default();
+    let sections = contract_form::sections(&code, &s.input, &s.errors, &s.warnings);
+    let error_list = s
+        .errors
+        .iter()
+        .map(|(f, m)| (f.to_owned(), label_of(f), m.to_owned()))
+        .collect();
+    let page = FormPage {
+        ctx,
+        id: s.id,
+        version: s.version,
+        category_code: code.clone(),
+        category_label,
+        sections,
+        countries: contract_form::countries(),
+        regions: contract_form::regions(),
+        checklist: checklist::for_category(&code),
+        checklist_confirmed: s.checklist_confirmed,
+        attachments: s.attachments,
+        errors: s.errors,
+        error_list,
+        warnings: s.warnings,
+        conflict: s.conflict,
+    };
+    render(&page, status)
+}
+
+fn label_of(field: &str) -> &'static str {
+    match field {
+        "checklist_confirmed" => "认定要点核对",
+        "attachments" => "附件",
+        f => match crate::domain::contract::field_label(f) {
+            "" => "表单",
+            l => l,
+        },
+    }
+}
+
+#[derive(Deserialize)]
+pub struct NewQuery {
+    category: Option<String>,
+}
+
+pub async fn new(ctx: Ctx, q: web::Query<NewQuery>) -> Result<HttpResponse, AppError> {
+    let Some(code) = q
+        .category
+        .as_deref()
+        .map(str::trim)
+        .filter(|c| category::is_leaf(c))
+    else {
+        return html(&ChoosePage {
+            ctx,
+            groups: contract_form::category_groups(),
+        });
+    };
+    let input = ContractInput {
+        category_code: code.to_owned(),
+        seller_country_code: "142".into(),
+        buyer_country_code: "142".into(),
+        plan_code: "9".into(),
+        is_related: "0".into(),
+        ..Default::default()
+    };
+    let s = FormState {
+        id: None,
+        version: 0,
+        input,
+        checklist_confirmed: false,
+        attachments: Vec::new(),
+        errors: FieldErrors::new(),
+        warnings: Vec::new(),
+        conflict: None,
+    };
+    form_page(ctx, s, StatusCode::OK)
+}
+
+/// What the clerk posted: the contract fields, the checklist, the button, the version read at.
+struct Posted {
+    submission: Submission,
+    action: String,
+    version: i32,
+    upload_errors: Vec<String>,
+}
+
+fn posted(data: FormData) -> Posted {
+    let mut input = ContractInput::default();
+    for (name, value) in &data.fields {
+        if contract_form::is_contract_field(name) {
+            input.set(name, value.clone());
+        }
+    }
+    let checklist_confirmed = data.get("checklist_confirmed").is_some();
+    let action = data.get("action").unwrap_or("save").to_owned();
+    let version = data
+        .get("version")
+        .and_then(|v| v.trim().parse().ok())
+        .unwrap_or(0);
+    let mut uploads = Vec::new();
+    let mut upload_errors = Vec::new();
+    for file in data.files {
+        let kind = match file.field.as_str() {
+            "contract_text" => AttachmentKind::ContractText,
+            _ => AttachmentKind::Evidence,
+        };
+        match attachment::check(kind, &file.filename, file.bytes) {
+            Ok(u) => uploads.push(u),
+            Err(e) => upload_errors.push(e),
+        }
+    }
+    Posted {
+        submission: Submission {
+            input,
+            checklist_confirmed,
+            uploads,
+        },
+        action,
+        version,
+        upload_errors,
+    }
+}
+
+pub async fn create(
+    req: HttpRequest,
+    state: web::Data<AppState>,
+    ctx: Ctx,
+    user: CurrentUser,
+    payload: web::Payload,
+) -> Result<HttpResponse, AppError> {
+    let data = FormData::read(&req, payload).await?;
+    save_or_submit(state, ctx, user, None, posted(data)).await
+}
+
+pub async fn update(
+    req: HttpRequest,
+    state: web::Data<AppState>,
+    ctx: Ctx,
+    user: CurrentUser,
+    id: web::Path<i64>,
+    payload: web::Payload,
+) -> Result<HttpResponse, AppError> {
+    let data = FormData::read(&req, payload).await?;
+    let p = posted(data);
+    let existing = Existing {
+        id: id.into_inner(),
+        version: p.version,
+    };
+    save_or_submit(state, ctx, user, Some(existing), p).await
+}
+
+async fn save_or_submit(
+    state: web::Data<AppState>,
+    ctx: Ctx,
+    user: CurrentUser,
+    existing: Option<Existing>,
+    p: Posted,
+) -> Result<HttpResponse, AppError> {
+    let secure = state.settings.secure_cookies;
+    if !category::is_leaf(p.submission.input.category_code.trim()) {
+        return Err(AppError::BadRequest("请先选择合同类别".into()));
+    }
+    if !p.upload_errors.is_empty() {
+        // Files that fail the checks are never stored; nothing else is written either.
+        let mut errors = FieldErrors::new();
+        for e in &p.upload_errors {
+            errors.add("attachments", e.clone());
+        }
+        let attachments = attachments_of(&state, existing.map(|e| e.id)).await?;
+        let s = FormState {
+            id: existing.map(|e| e.id),
+            version: p.version,
+            input: p.submission.input,
+            checklist_confirmed: p.submission.checklist_confirmed,
+            attachments,
+            errors,
+            warnings: Vec::new(),
+            conflict: None,
+        };
+        return form_page(ctx, s, StatusCode::UNPROCESSABLE_ENTITY);
+    }
+    let (actor, account) = (user.actor.clone(), user.account.clone());
+    let submission = p.submission.clone();
+    let submit = p.action == "submit";
+    let result = with_conn(&state, move |c| {
+        let now = db::now();
+        let r = if submit {
+            filing::submit(c, &actor, &account, existing, &submission, now).map(|(id, _)| id)
+        } else {
+            filing::save_draft(c, &actor, &account, existing, &submission, now)
+        };
+        Ok(r)
+    })
+    .await?;
+    match result {
+        Ok(id) => Ok(see_other(
+            &format!("/contracts/{id}"),
+            Some(if submit {
+                "contract_submitted"
+            } else {
+                "contract_saved"
+            }),
+            secure,
+        )),
+        Err(FilingError::Invalid { errors, warnings }) => {
+            let attachments = attachments_of(&state, existing.map(|e| e.id)).await?;
+            let s = FormState {
+                id: existing.map(|e| e.id),
+                version: p.version,
+                input: p.submission.input,
+                checklist_confirmed: p.submission.checklist_confirmed,
+                attachments,
+                errors,
+                warnings,
+                conflict: None,
+            };
+            form_page(ctx, s, StatusCode::UNPROCESSABLE_ENTITY)
+        }
+        Err(FilingError::Stale { current }) => {
+            let theirs = filing::input_of(&current);
+            let changed: Vec<&str> = ContractInput::FIELDS
+                .iter()
+                .filter(|f| theirs.get(f) != p.submission.input.get(f))
+                .map(|f| crate::domain::contract::field_label(f))
+                .collect();
+            let attachments = attachments_of(&state, Some(current.id)).await?;
+            let conflict = format!(
+                "此合同在您打开后已被修改（当前版本 {}，状态：{}）。下表保留了您填写的内容；与当前保存的内容不同的字段：{}。请核对后重新保存。",
+                current.version,
+                status::label(&current.status),
+                if changed.is_empty() {
+                    "无".to_owned()
+                } else {
+                    changed.join("、")
+                }
+            );
+            let s = FormState {
+                id: Some(current.id),
+                version: current.version,
+                input: p.submission.input,
+                checklist_confirmed: p.submission.checklist_confirmed,
+                attachments,
+                errors: FieldErrors::new(),
+                warnings: Vec::new(),
+                conflict: Some(conflict),
+            };
+            form_page(ctx, s, StatusCode::CONFLICT)
+        }
+        Err(FilingError::NotFound) => Err(AppError::NotFound),
+        Err(FilingError::Forbidden(m)) => Err(AppError::Refused(m.into())),
+        Err(FilingError::Db(e)) => Err(e.into()),
+    }
+}
+
+async fn attachments_of(
+    state: &AppState,
+    id: Option<i64>,
+) -> Result<Vec<AttachmentInfo>, AppError> {
+    match id {
+        None => Ok(Vec::new()),
+        Some(id) => with_conn(state, move |c| Ok(db::attachments::list_for(c, id)?)).await,
+    }
+}
+
+async fn scoped_contract(
+    state: &AppState,
+    account: &Account,
+    id: i64,
+) -> Result<ContractRow, AppError> {
+    let scope = account.scope();
+    with_conn(state, move |c| {
+        db::contracts::find_in_scope(c, &scope, id)?.ok_or(AppError::NotFound)
+    })
+    .await
+}
+
+pub async fn edit(
+    state: web::Data<AppState>,
+    ctx: Ctx,
+    user: CurrentUser,
+    id: web::Path<i64>,
+) -> Result<HttpResponse, AppError> {
+    let row = scoped_contract(&state, &user.account, id.into_inner()).await?;
+    if row.status != status::DRAFT && row.status != status::RETURNED {
+        return Ok(see_other(
+            &format!("/contracts/{}", row.id),
+            None,
+            state.settings.secure_cookies,
+        ));
+    }
+    let attachments = attachments_of(&state, Some(row.id)).await?;
+    let s = FormState {
+        id: Some(row.id),
+        version: row.version,
+        input: filing::input_of(&row),
+        checklist_confirmed: row.checklist_confirmed,
+        attachments,
+        errors: FieldErrors::new(),
+        warnings: Vec::new(),
+        conflict: None,
+    };
+    form_page(ctx, s, StatusCode::OK)
+}
+
+#[derive(Deserialize)]
+pub struct SubmitForm {
+    version: i32,
+}
+
+pub async fn submit(
+    state: web::Data<AppState>,
+    ctx: Ctx,
+    user: CurrentUser,
+    id: web::Path<i64>,
+    form: web::Form<SubmitForm>,
+) -> Result<HttpResponse, AppError> {
+    let existing = Existing {
+        id: id.into_inner(),
+        version: form.version,
+    };
+    let (actor, account) = (user.actor.clone(), user.account.clone());
+    let result = with_conn(&state, move |c| {
+        Ok(filing::submit_saved(
+            c,
+            &actor,
+            &account,
+            existing,
+            db::now(),
+        ))
+    })
+    .await?;
+    let secure = state.settings.secure_cookies;
+    match result {
+        Ok(_) => Ok(see_other(
+            &format!("/contracts/{}", existing.id),
+            Some("contract_submitted"),
+            secure,
+        )),
+        Err(FilingError::Invalid { errors, warnings }) => {
+            // Show the saved form with every problem next to its field.
+            let row = scoped_contract(&state, &user.account, existing.id).await?;
+            let attachments = attachments_of(&state, Some(row.id)).await?;
+            let s = FormState {
+                id: Some(row.id),
+                version: row.version,
+                input: filing::input_of(&row),
+                checklist_confirmed: row.checklist_confirmed,
+                attachments,
+                errors,
+                warnings,
+                conflict: None,
+            };
+            form_page(ctx, s, StatusCode::UNPROCESSABLE_ENTITY)
+        }
+        Err(FilingError::Stale { .. }) => Ok(see_other(
+            &format!("/contracts/{}", existing.id),
+            Some("contract_stale"),
+            secure,
+        )),
+        Err(FilingError::NotFound) => Err(AppError::NotFound),
+        Err(FilingError::Forbidden(m)) => Err(AppError::Refused(m.into())),
+        Err(FilingError::Db(e)) => Err(e.into()),
+    }
+}
+
+// ---------------------------------------------------------------------------------------------
+// The contract page
+
+#[derive(Template)]
+#[template(path = "contracts/show.html")]
+struct ShowPage {
+    ctx: Ctx,
+    row: ContractRow,
+    status_label: &'static str,
+    category_label: String,
+    fields: Vec<(&'static str, String)>,
+    seller: Vec<(&'static str, String)>,
+    buyer: Vec<(&'static str, String)>,
+    attachments: Vec<AttachmentInfo>,
+    problems: Vec<(&'static str, String)>,
+    warnings: Vec<(&'static str, String)>,
+    can_edit: bool,
+    submitted: String,
+}
+
+pub async fn show(
+    state: web::Data<AppState>,
+    ctx: Ctx,
+    user: CurrentUser,
+    id: web::Path<i64>,
+) -> Result<HttpResponse, AppError> {
+    let row = scoped_contract(&state, &user.account, id.into_inner()).await?;
+    let attachments = attachments_of(&state, Some(row.id)).await?;
+    let input = filing::input_of(&row);
+    // Re-check the contract as it stands: a draft lists what is still missing, a filed contract
+    // shows its warnings to the clerk and the reviewer.
+    let (mut problems, mut warnings) = (Vec::new(), Vec::new());
+    if let Ok(office) = OfficeCode::parse(&row.office_code) {
+        let today = dates::today_cst(chrono::Utc::now());
+        match rules::check(&input, &RuleContext::filing(office, today)) {
+            Ok(checked) => warnings = checked.warnings,
+            Err((e, w)) => {
+                problems = e.iter().map(|(f, m)| (label_of(f), m.to_owned())).collect();
+                warnings = w;
+            }
+        }
+    }
+    let warnings = warnings
+        .into_iter()
+        .map(|(f, m)| (label_of(&f), m))
+        .collect();
+    if row.status != status::DRAFT && row.status != status::RETURNED {
+        problems.clear(); // filed contracts passed the rules when they were filed
+    }
+    let shown = rules::fields_for_category(&row.category_code);
+    let value = |f: &str| display_value(f, input.get(f).unwrap_or_default());
+    let pick = |names: &[&'static str]| -> Vec<(&'static str, String)> {
+        names
+            .iter()
+            .filter(|n| shown.contains(n))
+            .map(|n| (crate::domain::contract::field_label(n), value(n)))
+            .collect()
+    };
+    let party = |prefix: &str| -> Vec<(&'static str, String)> {
+        ContractInput::FIELDS
+            .iter()
+            .filter(|f| f.starts_with(prefix))
+            .map(|f| (crate::domain::contract::field_label(f), value(f)))
+            .collect()
+    };
+    let can_edit = user.account.role == Role::Clerk
+        && (row.status == status::DRAFT || row.status == status::RETURNED);
+    let page = ShowPage {
+        ctx,
+        status_label: status::label(&row.status),
+        category_label: category::leaf(&row.category_code)
+            .map(|l| l.full_label())
+            .unwrap_or_else(|| "—".into()),
+        fields: pick(&[
+            "project_name",
+            "signed_on",
+            "valid_from",
+            "valid_to",
+            "ip_code",
+            "tech_field_code",
+            "objective_code",
+            "plan_code",
+            "plan_name",
+            "payment_code",
+            "is_related",
+            "third_party_name",
+            "total_amount_yuan",
+            "technical_amount_yuan",
+            "non_technical_note",
+            "expected_investment_yuan",
+            "expected_output_yuan",
+        ]),
+        seller: party("seller_"),
+        buyer: party("buyer_"),
+        attachments,
+        problems,
+        warnings,
+        can_edit,
+        submitted: row.submitted_at.map(format_cst).unwrap_or_default(),
+        row,
+    };
+    html(&page)
+}
+
+/// A stored value as a person reads it: codes with their labels, amounts grouped with 万元.
+fn display_value(field: &str, value: &str) -> String {
+    use crate::catalog::{country, ip, nature, objective, payment, plan, region, tech_field};
+    let v = value.trim();
+    if v.is_empty() {
+        return "—".to_owned();
+    }
+    let with = |label: Option<&str>| {
+        label
+            .map(|l| format!("{v} {l}"))
+            .unwrap_or_else(|| v.to_owned())
+    };
+    match field {
+        "ip_code" => with(ip::get(v).map(|x| x.label)),
+        "tech_field_code" => with(tech_field::get(v).map(|x| x.label)),
+        "objective_code" => with(objective::get(v).map(|x| x.label)),
+        "plan_code" => with(plan::ALL.iter().find(|p| p.code == v).map(|x| x.label)),
+        "payment_code" => with(payment::get(v).map(|x| x.label)),
+        "is_related" => if v == "1" { "是" } else { "否" }.to_owned(),
+        f if f.ends_with("nature_code") => with(nature::get(v).map(|x| x.label)),
+        f if f.ends_with("country_code") => with(country::get(v).map(|x| x.label)),
+        f if f.ends_with("admin_code") => region::full_name(v)
+            .map(|n| format!("{v} {n}"))
+            .unwrap_or_else(|| v.to_owned()),
+        f if f.ends_with("_yuan") => match Money::parse_yuan(v) {
+            Ok(m) => format!("{} 元（{} 万元）", m.yuan_grouped(), m.wan_yuan(2)),
+            Err(_) => v.to_owned(),
+        },
+        _ => v.to_owned(),
+    }
+}
+
+pub async fn attachment(
+    state: web::Data<AppState>,
+    user: CurrentUser,
+    path: web::Path<(i64, i64)>,
+) -> Result<HttpResponse, AppError> {
+    let (contract_id, attachment_id) = path.into_inner();
+    let row = scoped_contract(&state, &user.account, contract_id).await?;
+    let (info, bytes) = with_conn(&state, move |c| {
+        db::attachments::load(c, row.id, attachment_id)?.ok_or(AppError::NotFound)
+    })
+    .await?;
+    let disposition = format!(
+        "attachment; filename*=UTF-8''{}",
+        percent_encode(&info.filename)
+    );
+    Ok(HttpResponse::Ok()
+        .content_type(info.content_type)
+        .insert_header(("Content-Disposition", disposition))
+        .body(bytes))
+}
+
+/// RFC 5987 encoding of a file name for `Content-Disposition`.
+fn percent_encode(s: &str) -> String {
+    s.bytes()
+        .map(|b| match b {
+            b'A'..=b'Z' | b'a'..=b'z' | b'0'..=b'9' | b'.' | b'-' | b'_' => (b as char).to_string(),
+            _ => format!("%{b:02X}"),
+        })
+        .collect()
+}

@@ -1,0 +1,562 @@
+//! Contract filing through the web forms: every category, the clerk's rules, drafts, versions,
+//! scope, attachments and the party directory.
+
+use reqwest::multipart::{Form, Part};
+
+use crate::support::{Client, Page, TestApp, exec};
+use techreg::domain::uscc;
+
+/// A USCC with a correct check character for a 17-character body.
+pub fn uscc(body: &str) -> String {
+    format!("{body}{}", uscc::check_char(body).expect("a valid body"))
+}
+
+/// The IP type a leaf category may carry in the fixtures.
+fn ip_for(category: &str) -> &'static str {
+    match category {
+        "21" | "22" | "23" => "021",
+        "24" | "20" => "01",
+        "25" => "03",
+        "26" => "05",
+        "27" => "04",
+        "28" => "06",
+        "29" => "07",
+        _ => "99",
+    }
+}
+
+/// A complete, valid filing of `category` for office 440101 (广州): seller in 广州, buyer in 北京.
+pub fn valid_fields(category: &str, project: &str) -> Vec<(String, String)> {
+    let mut f: Vec<(&str, String)> = vec![
+        ("category_code", category.into()),
+        ("project_name", project.into()),
+        ("signed_on", "2026-03-01".into()),
+        ("valid_from", "2026-03-01".into()),
+        ("valid_to", "2028-12-31".into()),
+        ("ip_code", ip_for(category).into()),
+        ("tech_field_code", "01".into()),
+        ("objective_code", "07".into()),
+        ("plan_code", "9".into()),
+        ("payment_code", "2".into()),
+        ("is_related", "0".into()),
+        ("total_amount_yuan", "1250000.00".into()),
+        ("technical_amount_yuan", "1200000.00".into()),
+        ("non_technical_note", "专用设备采购 5 万元".into()),
+        ("seller_name", "广州智造科技有限公司".into()),
+        ("seller_country_code", "142".into()),
+        ("seller_admin_code", "440106".into()),
+        ("seller_uscc", uscc("91440106MA59ABCDE")),
+        ("seller_nature_code", "150".into()),
+        ("seller_address", "广州市天河区科韵路 16 号".into()),
+        ("seller_zipcode", "510665".into()),
+        ("seller_representative", "张三".into()),
+        ("seller_contact", "李四".into()),
+        ("seller_phone", "020-88886666".into()),
+        ("buyer_name", "北京未来能源研究院".into()),
+        ("buyer_country_code", "142".into()),
+        ("buyer_admin_code", "110108".into()),
+        ("buyer_uscc", uscc("12110108MB1234567")),
+        ("buyer_nature_code", "021".into()),
+        ("buyer_address", "北京市海淀区中关村大街 1 号".into()),
+        ("buyer_zipcode", "100080".into()),
+        ("buyer_representative", "王五".into()),
+        ("buyer_contact", "赵六".into()),
+        ("buyer_phone", "010-62626262".into()),
+    ];
+    if category.starts_with('2') {
+        f.push(("expected_investment_yuan", "3000000".into()));
+        f.push(("expected_output_yuan", "8000000.50".into()));
+    }
+    if category == "42" {
+        f.push(("third_party_name", "深圳某某新材料有限公司".into()));
+    }
+    f.into_iter().map(|(k, v)| (k.to_owned(), v)).collect()
+}
+
+pub const PDF: &[u8] = b"%PDF-1.4\n% test contract text\n";
+
+/// Posts the contract form as the browser does (multipart, with a contract text unless `files` is given).
+pub async fn post_contract(
+    c: &Client<'_>,
+    path: &str,
+    fields: &[(String, String)],
+    action: &str,
+    files: Option<Vec<(&str, &str, &[u8])>>,
+) -> Page {
+    let token = c.get("/account/password").await.csrf();
+    let mut form = Form::new()
+        .text("csrf_token", token)
+        .text("action", action.to_owned());
+    for (k, v) in fields {
+        form = form.text(k.clone(), v.clone());
+    }
+    if !fields.iter().any(|(k, _)| k == "checklist_confirmed") {
+        form = form.text("checklist_confirmed", "1");
+    }
+    let files = files.unwrap_or_else(|| vec![("contract_text", "合同.pdf", PDF)]);
+    for (field, name, bytes) in files {
+        form = form.part(
+            field.to_owned(),
+            Part::bytes(bytes.to_vec()).file_name(name.to_owned()),
+        );
+    }
+    let res = c
+        .http
+        .post(c.app.url(path))
+        .multipart(form)
+        .header("Sec-Fetch-Site", "same-origin")
+        .send()
+        .await
+        .expect("POST");
+    Page::read(res).await
+}
+
+fn id_of(page: &Page) -> i64 {
+    let loc = page
+        .location
+        .as_deref()
+        .unwrap_or_else(|| panic!("no redirect: {} {}", page.status, page.body));
+    loc.trim_start_matches("/contracts/")
+        .parse()
+        .unwrap_or_else(|_| panic!("{loc}"))
+}
+
+#[actix_web::test]
+async fn a_clerk_files_one_contract_of_every_category() {
+    let app = TestApp::demo().await;
+    let clerk = app.signed_in("gz_clerk").await;
+    let leaves: Vec<&str> = techreg::catalog::category::leaves()
+        .map(|l| l.code)
+        .collect();
+    assert_eq!(leaves.len(), 16);
+    for code in leaves {
+        let form = clerk.get(&format!("/contracts/new?category={code}")).await;
+        assert_eq!(form.status, 200);
+        assert_eq!(
+            form.body.contains("name=\"expected_investment_yuan\""),
+            code.starts_with('2'),
+            "{code}: transfer-only fields"
+        );
+        assert_eq!(
+            form.body.contains("name=\"third_party_name\""),
+            code == "42",
+            "{code}: intermediary-only field"
+        );
+        let res = post_contract(
+            &clerk,
+            "/contracts",
+            &valid_fields(code, &format!("测试项目 {code}")),
+            "submit",
+            None,
+        )
+        .await;
+        assert_eq!(res.status, 303, "{code}: {}", res.body);
+        let id = id_of(&res);
+        let page = clerk.get(&format!("/contracts/{id}")).await;
+        assert!(page.body.contains("待审核"), "{code}");
+        assert!(page.body.contains("合同.pdf"));
+    }
+    let list = clerk.get("/contracts?status=submitted").await;
+    for code in ["11", "20", "29", "30", "42", "43"] {
+        assert!(
+            list.body.contains(&format!("测试项目 {code}")),
+            "{code} is listed"
+        );
+    }
+}
+
+#[actix_web::test]
+async fn every_error_is_shown_at_once_and_what_was_typed_is_kept() {
+    let app = TestApp::demo().await;
+    let clerk = app.signed_in("gz_clerk").await;
+    let mut fields = valid_fields("21", "<b>专利</b>转让");
+    for (k, v) in fields.iter_mut() {
+        match k.as_str() {
+            "signed_on" => *v = "2026-13-45".into(),
+            "seller_uscc" => *v = "91440106MA59ABCD0".into(),
+            "total_amount_yuan" => *v = "12,5OO".into(),
+            "ip_code" => *v = "99".into(),
+            "buyer_admin_code" => *v = "1101".into(),
+            "expected_output_yuan" => *v = String::new(),
+            _ => {}
+        }
+    }
+    fields.push(("checklist_confirmed".into(), String::new()));
+    fields.retain(|(k, v)| !(k == "checklist_confirmed" && v.is_empty()));
+    let res = post_contract(&clerk, "/contracts", &fields, "submit", Some(Vec::new())).await;
+    // Without the checklist box and without a contract text, too.
+    assert_eq!(res.status, 422, "{}", res.body);
+    for field in [
+        "signed_on",
+        "seller_uscc",
+        "total_amount_yuan",
+        "ip_code",
+        "buyer_admin_code",
+        "expected_output_yuan",
+        "attachments",
+    ] {
+        assert!(
+            res.body.contains(&format!("href=\"#f-{field}\"")),
+            "an error for {field} in the summary: {}",
+            res.body
+        );
+    }
+    assert!(
+        res.body.contains("value=\"2026-13-45\""),
+        "typed values are kept"
+    );
+    assert!(res.body.contains("value=\"12,5OO\""));
+    assert!(
+        res.body.contains("&#60;b&#62;专利&#60;/b&#62;转让"),
+        "and escaped"
+    );
+    assert!(!res.body.contains("<b>专利</b>"));
+    use diesel::prelude::*;
+    let n: i64 = techreg::db::schema::contracts::table
+        .count()
+        .get_result(&mut *app.conn())
+        .unwrap();
+    assert_eq!(n, 0, "nothing is written when the form has errors");
+}
+
+#[actix_web::test]
+async fn drafts_keep_anything_and_submit_later() {
+    let app = TestApp::demo().await;
+    let clerk = app.signed_in("gz_clerk").await;
+    let mut fields = valid_fields("11", "半成品草稿");
+    fields.retain(|(k, _)| k != "buyer_name");
+    fields
+        .iter_mut()
+        .filter(|(k, _)| k == "total_amount_yuan")
+        .for_each(|(_, v)| *v = "一百万".into());
+    let res = post_contract(&clerk, "/contracts", &fields, "save", Some(Vec::new())).await;
+    assert_eq!(res.status, 303, "{}", res.body);
+    let id = id_of(&res);
+    let page = clerk.get(&format!("/contracts/{id}")).await;
+    assert!(page.body.contains("草稿"));
+    assert!(
+        page.body.contains("提交前还需处理"),
+        "the draft lists what is missing"
+    );
+    let edit = clerk.get(&format!("/contracts/{id}/edit")).await;
+    assert!(
+        edit.body.contains("value=\"一百万\""),
+        "a draft keeps exactly what was typed"
+    );
+
+    // Submitting it as it stands shows the form with its problems.
+    let token = page.csrf();
+    let submit = clerk
+        .post_raw(
+            &format!("/contracts/{id}/submit"),
+            &[("csrf_token", &token), ("version", "1")],
+            &[],
+        )
+        .await;
+    assert_eq!(submit.status, 422);
+    assert!(submit.body.contains("f-buyer_name"));
+
+    // Completing it (with the version it was read at) submits it.
+    let mut complete = valid_fields("11", "半成品草稿");
+    complete.push(("version".into(), "1".into()));
+    let res = post_contract(
+        &clerk,
+        &format!("/contracts/{id}"),
+        &complete,
+        "submit",
+        None,
+    )
+    .await;
+    assert_eq!(res.status, 303, "{}", res.body);
+    let page = clerk.get(&format!("/contracts/{id}")).await;
+    assert!(page.body.contains("待审核"));
+    assert!(
+        !page.body.contains(">编辑<"),
+        "a submitted contract is read-only for the clerk"
+    );
+    let again = post_contract(&clerk, &format!("/contracts/{id}"), &complete, "save", None).await;
+    assert_eq!(again.status, 403);
+    let edit = clerk.get(&format!("/contracts/{id}/edit")).await;
+    assert_eq!(edit.status, 303, "no edit form for a submitted contract");
+}
+
+#[actix_web::test]
+async fn two_tabs_cannot_overwrite_each_other() {
+    let app = TestApp::demo().await;
+    let clerk = app.signed_in("gz_clerk").await;
+    let res = post_contract(
+        &clerk,
+        "/contracts",
+        &valid_fields("30", "咨询报告"),
+        "save",
+        None,
+    )
+    .await;
+    let id = id_of(&res);
+    let mut tab1 = valid_fields("30", "咨询报告（第一个窗口）");
+    tab1.push(("version".into(), "1".into()));
+    let mut tab2 = valid_fields("30", "咨询报告（第二个窗口）");
+    tab2.push(("version".into(), "1".into()));
+    assert_eq!(
+        post_contract(
+            &clerk,
+            &format!("/contracts/{id}"),
+            &tab1,
+            "save",
+            Some(Vec::new())
+        )
+        .await
+        .status,
+        303
+    );
+    let conflict = post_contract(
+        &clerk,
+        &format!("/contracts/{id}"),
+        &tab2,
+        "save",
+        Some(Vec::new()),
+    )
+    .await;
+    assert_eq!(conflict.status, 409);
+    assert!(conflict.body.contains("已被修改"));
+    assert!(
+        conflict.body.contains("咨询报告（第二个窗口）"),
+        "the second tab's values come back"
+    );
+    assert!(
+        conflict.body.contains("项目名称"),
+        "and what changed is named"
+    );
+    let page = clerk.get(&format!("/contracts/{id}")).await;
+    assert!(page.body.contains("咨询报告（第一个窗口）"));
+}
+
+#[actix_web::test]
+async fn the_same_contract_cannot_be_filed_twice() {
+    let app = TestApp::demo().await;
+    let clerk = app.signed_in("gz_clerk").await;
+    assert_eq!(
+        post_contract(
+            &clerk,
+            "/contracts",
+            &valid_fields("41", "设备调试服务"),
+            "submit",
+            None
+        )
+        .await
+        .status,
+        303
+    );
+    // Same parties, date and name, differing only in spacing and full-width forms.
+    let dup = post_contract(
+        &clerk,
+        "/contracts",
+        &valid_fields("41", "设备调试服务　"),
+        "submit",
+        None,
+    )
+    .await;
+    assert_eq!(dup.status, 422);
+    assert!(dup.body.contains("重复登记"), "{}", dup.body);
+}
+
+#[actix_web::test]
+async fn contracts_are_seen_only_within_scope() {
+    let app = TestApp::demo().await;
+    let gz = app.signed_in("gz_clerk").await;
+    let id = id_of(
+        &post_contract(
+            &gz,
+            "/contracts",
+            &valid_fields("12", "合作开发项目"),
+            "submit",
+            None,
+        )
+        .await,
+    );
+    let path = format!("/contracts/{id}");
+    assert_eq!(app.signed_in("gd_admin").await.get(&path).await.status, 200);
+    assert_eq!(app.signed_in("ministry").await.get(&path).await.status, 200);
+    assert_eq!(
+        app.signed_in("sz_clerk").await.get(&path).await.status,
+        404,
+        "another office"
+    );
+    assert_eq!(
+        app.signed_in("sz_admin").await.get(&path).await.status,
+        404,
+        "another authority"
+    );
+    assert_eq!(app.signed_in("bj_admin").await.get(&path).await.status, 404);
+    assert_eq!(
+        app.signed_in("admin").await.get(&path).await.status,
+        403,
+        "no contract data for system administrators"
+    );
+    let other = app.signed_in("sz_clerk").await;
+    let list = other.get("/contracts").await;
+    assert!(!list.body.contains("合作开发项目"));
+    let res = post_contract(&other, &path, &valid_fields("12", "篡改"), "save", None).await;
+    assert_eq!(res.status, 404);
+    assert_eq!(
+        other.get(&format!("{path}/attachments/1")).await.status,
+        404
+    );
+}
+
+#[actix_web::test]
+async fn attachments_are_checked_by_content_and_downloadable_in_scope() {
+    let app = TestApp::demo().await;
+    let clerk = app.signed_in("gz_clerk").await;
+    let fake = post_contract(
+        &clerk,
+        "/contracts",
+        &valid_fields("43", "培训"),
+        "submit",
+        Some(vec![("contract_text", "合同.pdf", b"MZ not a pdf")]),
+    )
+    .await;
+    assert_eq!(fake.status, 422);
+    assert!(fake.body.contains("不是 PDF、JPEG 或 PNG 文件"));
+    let png: &[u8] = b"\x89PNG\r\n\x1a\n0000";
+    let res = post_contract(
+        &clerk,
+        "/contracts",
+        &valid_fields("43", "培训"),
+        "submit",
+        Some(vec![
+            ("contract_text", "scan.pdf", PDF),
+            ("evidence", "授权书.png", png),
+        ]),
+    )
+    .await;
+    assert_eq!(res.status, 303, "{}", res.body);
+    let id = id_of(&res);
+    let rows = techreg::db::attachments::list_for(&mut app.conn(), id).unwrap();
+    assert_eq!(rows.len(), 2);
+    let admin = app.signed_in("gd_admin").await;
+    let file = admin
+        .http
+        .get(app.url(&format!("/contracts/{id}/attachments/{}", rows[1].id)))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(file.status(), 200);
+    assert_eq!(file.headers()["content-type"], "image/png");
+    assert_eq!(file.bytes().await.unwrap().as_ref(), png);
+}
+
+#[actix_web::test]
+async fn the_party_directory_remembers_parties_without_changing_filed_contracts() {
+    let app = TestApp::demo().await;
+    let clerk = app.signed_in("gz_clerk").await;
+    let first = id_of(
+        &post_contract(
+            &clerk,
+            "/contracts",
+            &valid_fields("11", "第一份"),
+            "submit",
+            None,
+        )
+        .await,
+    );
+    let mut moved = valid_fields("11", "第二份");
+    moved
+        .iter_mut()
+        .filter(|(k, _)| k == "buyer_address")
+        .for_each(|(_, v)| *v = "北京市海淀区新地址 99 号".into());
+    assert_eq!(
+        post_contract(&clerk, "/contracts", &moved, "submit", None)
+            .await
+            .status,
+        303
+    );
+    let key = format!("uscc:{}", uscc("12110108MB1234567"));
+    let party = techreg::db::parties::find_by_key(&mut app.conn(), &key)
+        .unwrap()
+        .unwrap();
+    assert_eq!(party.address, "北京市海淀区新地址 99 号");
+    assert_eq!(party.updated_by, "gz_clerk");
+    let page = clerk.get(&format!("/contracts/{first}")).await;
+    assert!(
+        page.body.contains("中关村大街 1 号"),
+        "the first contract keeps its own copy"
+    );
+    let audit = techreg::db::audit::list(
+        &mut app.conn(),
+        &techreg::domain::role::Scope::Nation,
+        &Default::default(),
+        50,
+    )
+    .unwrap();
+    assert!(
+        audit
+            .iter()
+            .any(|r| r.action == "party.update" && r.summary.contains("新地址"))
+    );
+}
+
+#[actix_web::test]
+async fn the_list_filters_sorts_and_pages() {
+    let app = TestApp::demo().await;
+    let clerk = app.signed_in("gz_clerk").await;
+    for (code, name, total) in [
+        ("11", "甲项目", "100000"),
+        ("30", "乙项目", "5000000"),
+        ("41", "丙项目", "2500000"),
+    ] {
+        let mut f = valid_fields(code, name);
+        for (k, v) in f.iter_mut() {
+            if k == "total_amount_yuan" || k == "technical_amount_yuan" {
+                *v = total.into();
+            }
+        }
+        assert_eq!(
+            post_contract(&clerk, "/contracts", &f, "submit", None)
+                .await
+                .status,
+            303
+        );
+    }
+    let by_amount = clerk.get("/contracts?sort=amount").await.body;
+    let (a, b, c) = (
+        by_amount.find("乙项目").unwrap(),
+        by_amount.find("丙项目").unwrap(),
+        by_amount.find("甲项目").unwrap(),
+    );
+    assert!(a < b && b < c, "largest first");
+    let consulting = clerk.get("/contracts?category=3").await.body;
+    assert!(consulting.contains("乙项目") && !consulting.contains("甲项目"));
+    let big = clerk.get("/contracts?min=2000000").await.body;
+    assert!(big.contains("乙项目") && big.contains("丙项目") && !big.contains("甲项目"));
+    let text = clerk.get("/contracts?q=%E4%B8%99").await.body; // 丙
+    assert!(text.contains("丙项目") && !text.contains("乙项目"));
+    let party = clerk
+        .get("/contracts?q=%E6%9C%AA%E6%9D%A5%E8%83%BD%E6%BA%90")
+        .await
+        .body; // 未来能源 (buyer)
+    assert!(party.contains("甲项目") && party.contains("乙项目"));
+    let bad = clerk.get("/contracts?from=yesterday").await;
+    assert_eq!(bad.status, 200);
+    assert!(bad.body.contains("日期格式应为"));
+
+    // Pages of 50 by keyset: 60 more drafts straight into the database.
+    for i in 0..60 {
+        exec(
+            &app,
+            &format!(
+                "INSERT INTO contracts (office_code, authority_code, status, version, project_name, project_name_norm, category_code, created_at, updated_at) \
+                 VALUES ('440101', '440000', 'draft', 1, '批量{i:02}', '批量{i:02}', '11', '2026-01-01 00:00:00', '2026-01-01 00:00:00')"
+            ),
+        );
+    }
+    let first = clerk.get("/contracts").await.body;
+    assert!(first.contains("批量59") && !first.contains("批量09"));
+    let start = first.find("href=\"/contracts?").unwrap() + 6;
+    let next = first[start..start + first[start..].find('"').unwrap()].replace("&#38;", "&");
+    let second = clerk.get(&next).await.body;
+    assert!(
+        second.contains("批量09") && second.contains("甲项目") && !second.contains("批量59"),
+        "{next}"
+    );
+}
