@@ -56,6 +56,7 @@ pub fn action_label(action: &str) -> &'static str {
         "office.create" => "新建登记机构",
         "office.update" => "修改登记机构",
         "office.import" => "导入登记机构",
+        "contract.import" => "批量导入合同",
         _ => "其他操作",
     }
 }
@@ -82,4 +83,5 @@ pub const ACTIONS: &[&str] = &[
     "office.create",
     "office.update",
     "office.import",
+    "contract.import",
 ];

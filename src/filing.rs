@@ -7,7 +7,7 @@ use sha2::{Digest, Sha256};
 
 use crate::audit::{Actor, Entry};
 use crate::db::contracts::{ContractRow, ContractWrite};
-use crate::db::parties::PartyDetails;
+use crate::db::parties::{PartyDetails, PartyRow};
 use crate::db::users::Account;
 use crate::db::{self, DbConn};
 use crate::domain::attachment::{AttachmentKind, Upload};
@@ -332,43 +332,19 @@ fn remember_party(
     now: NaiveDateTime,
 ) -> diesel::QueryResult<i64> {
     let key = party.directory_key();
-    let details = PartyDetails {
-        name: party.name.clone(),
-        name_norm: text::normalise_name(&party.name),
-        country_code: party.country_code.clone(),
-        admin_code: party
-            .admin_code
-            .map(|a| a.as_str().to_owned())
-            .unwrap_or_default(),
-        id_code: party.id_str().unwrap_or_default().to_owned(),
-        nature_code: party.nature_code.clone(),
-        address: party.address.clone(),
-        zipcode: party.zipcode.clone(),
-        representative: party.representative.clone(),
-        contact: party.contact.clone(),
-        phone: party.phone.clone(),
-    };
-    let kind = match party.id {
-        PartyId::Uscc(_) => "organisation",
-        PartyId::IdNumber(_) => "person",
-        PartyId::None => "foreign",
-    };
+    let details = party_details(party);
     match db::parties::find_by_key(c, &key)? {
-        None => db::parties::insert(c, &key, kind, &details, authority, &actor.name, now),
+        None => db::parties::insert(
+            c,
+            &key,
+            party_kind(party),
+            &details,
+            authority,
+            &actor.name,
+            now,
+        ),
         Some(existing) => {
-            let before = PartyDetails {
-                name: existing.name.clone(),
-                name_norm: existing.name_norm.clone(),
-                country_code: existing.country_code.clone(),
-                admin_code: existing.admin_code.clone(),
-                id_code: existing.id_code.clone(),
-                nature_code: existing.nature_code.clone(),
-                address: existing.address.clone(),
-                zipcode: existing.zipcode.clone(),
-                representative: existing.representative.clone(),
-                contact: existing.contact.clone(),
-                phone: existing.phone.clone(),
-            };
+            let before = stored_details(&existing);
             if before != details {
                 db::parties::update(c, existing.id, &details, &actor.name, now)?;
                 db::audit::record(
@@ -386,6 +362,52 @@ fn remember_party(
             }
             Ok(existing.id)
         }
+    }
+}
+
+/// The directory details a filing records for a party.
+pub(crate) fn party_details(party: &Party) -> PartyDetails {
+    PartyDetails {
+        name: party.name.clone(),
+        name_norm: text::normalise_name(&party.name),
+        country_code: party.country_code.clone(),
+        admin_code: party
+            .admin_code
+            .map(|a| a.as_str().to_owned())
+            .unwrap_or_default(),
+        id_code: party.id_str().unwrap_or_default().to_owned(),
+        nature_code: party.nature_code.clone(),
+        address: party.address.clone(),
+        zipcode: party.zipcode.clone(),
+        representative: party.representative.clone(),
+        contact: party.contact.clone(),
+        phone: party.phone.clone(),
+    }
+}
+
+/// The directory kind of a party: organisation (USCC), person (ID number) or foreign.
+pub(crate) fn party_kind(party: &Party) -> &'static str {
+    match party.id {
+        PartyId::Uscc(_) => "organisation",
+        PartyId::IdNumber(_) => "person",
+        PartyId::None => "foreign",
+    }
+}
+
+/// The details a directory entry holds now, to compare with a filing's.
+pub(crate) fn stored_details(existing: &PartyRow) -> PartyDetails {
+    PartyDetails {
+        name: existing.name.clone(),
+        name_norm: existing.name_norm.clone(),
+        country_code: existing.country_code.clone(),
+        admin_code: existing.admin_code.clone(),
+        id_code: existing.id_code.clone(),
+        nature_code: existing.nature_code.clone(),
+        address: existing.address.clone(),
+        zipcode: existing.zipcode.clone(),
+        representative: existing.representative.clone(),
+        contact: existing.contact.clone(),
+        phone: existing.phone.clone(),
     }
 }
 
@@ -428,7 +450,7 @@ fn party_change_summary(before: &PartyDetails, after: &PartyDetails) -> String {
 }
 
 /// The columns of a filed contract.
-fn filed_write(
+pub(crate) fn filed_write(
     k: &Contract,
     office: &str,
     authority: &str,

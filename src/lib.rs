@@ -6,6 +6,7 @@
 pub mod accounts;
 pub mod audit;
 pub mod auth;
+pub mod batch;
 pub mod catalog;
 pub mod cli;
 pub mod config;

@@ -1,4 +1,4 @@
-//! `techreg import offices FILE` (interchange §4).
+//! `techreg import offices FILE` (interchange §4) and `techreg import contracts FILE` (§1).
 
 use std::path::PathBuf;
 
@@ -7,6 +7,7 @@ use clap::Subcommand;
 
 use crate::accounts::{self, NewOfficeInput};
 use crate::audit::Actor;
+use crate::batch::{self, Importer};
 use crate::db;
 use crate::export::csv_input;
 
@@ -14,10 +15,45 @@ use crate::export::csv_input;
 pub enum ImportCommand {
     /// Registration offices: office_code,name,authority_code (all or nothing).
     Offices { file: PathBuf },
+    /// Contracts: the contracts CSV, or an .xlsx workbook (first sheet); all or nothing.
+    Contracts { file: PathBuf },
 }
 
 pub fn run(database_url: &str, cmd: ImportCommand) -> anyhow::Result<()> {
     match cmd {
+        ImportCommand::Contracts { file } => {
+            let bytes = std::fs::read(&file)
+                .map_err(|e| anyhow::anyhow!("无法读取文件 {}：{e}", file.display()))?;
+            let name = file
+                .file_name()
+                .map(|n| n.to_string_lossy().into_owned())
+                .unwrap_or_default();
+            let pool = db::open(database_url, 1)?;
+            let mut conn = pool.get()?;
+            let result = batch::import_file(
+                &mut conn,
+                &Actor::cli(),
+                &Importer::Operator,
+                &name,
+                &bytes,
+                db::now(),
+            );
+            match result {
+                Ok(summary) => {
+                    for w in &summary.warnings {
+                        eprintln!("{w}");
+                    }
+                    println!("{}", summary.describe());
+                    Ok(())
+                }
+                Err(problems) => {
+                    for p in &problems.lines {
+                        eprintln!("{p}");
+                    }
+                    bail!("{}", problems.describe())
+                }
+            }
+        }
         ImportCommand::Offices { file } => {
             let bytes = std::fs::read(&file)
                 .map_err(|e| anyhow::anyhow!("无法读取文件 {}：{e}", file.display()))?;

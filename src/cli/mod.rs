@@ -1,6 +1,7 @@
 //! The `techreg` command line: one binary with subcommands. Errors go to stderr in Chinese with
 //! a non-zero exit status; every subcommand first brings the database up to date.
 
+mod export;
 mod import;
 mod serve;
 mod user;
@@ -42,6 +43,9 @@ pub enum Command {
     /// Import data files.
     #[command(subcommand)]
     Import(import::ImportCommand),
+    /// Export data files.
+    #[command(subcommand)]
+    Export(export::ExportCommand),
     /// Copy the SQLite database to a file (a consistent snapshot, safe while the server runs).
     Backup {
         /// The file to write; it must not exist yet.
@@ -73,6 +77,7 @@ fn run(cli: Cli) -> anyhow::Result<()> {
         }
         Command::User(cmd) => user::run(&cli.database_url, cmd),
         Command::Import(cmd) => import::run(&cli.database_url, cmd),
+        Command::Export(cmd) => export::run(&cli.database_url, cmd),
         Command::Backup { out } => {
             let pool = crate::db::open(&cli.database_url, 1)?;
             let mut conn = pool.get()?;

@@ -74,9 +74,14 @@ pub struct ContractRow {
 }
 
 /// Every column a filing writes (all but the id and the creation stamp). Used for inserts and,
-/// as a changeset, for updates; `None` writes NULL.
+/// as a changeset, for updates; `None` writes NULL (in inserts too, so that SQLite can take
+/// many rows in one multi-row INSERT).
 #[derive(Debug, Clone, PartialEq, Eq, Insertable, AsChangeset)]
-#[diesel(table_name = contracts, treat_none_as_null = true)]
+#[diesel(
+    table_name = contracts,
+    treat_none_as_null = true,
+    treat_none_as_default_value = false
+)]
 pub struct ContractWrite {
     pub office_code: String,
     pub authority_code: String,
@@ -388,4 +393,165 @@ pub fn find(conn: &mut DbConn, id: i64) -> QueryResult<Option<ContractRow>> {
         .select(ContractRow::as_select())
         .first(conn)
         .optional()
+}
+
+// ---------------------------------------------------------------------------------------------
+// Batch import and export (interchange.md §1)
+
+/// Runs `$body` once per backend with `$c` bound to that backend's connection: for statements
+/// the `MultiConnection` enum cannot build itself, such as multi-row inserts (stack.md G5).
+macro_rules! on_each_backend {
+    ($conn:expr, |$c:ident| $body:expr) => {
+        match $conn {
+            $crate::db::DbConn::Postgresql($c) => $body,
+            $crate::db::DbConn::Sqlite($c) => $body,
+        }
+    };
+}
+pub(crate) use on_each_backend;
+
+/// Rows per multi-row INSERT: well below the bound-parameter limits of both backends (SQLite
+/// 32,766; PostgreSQL 65,535) at up to 64 columns, and small enough that a chunk of contracts
+/// held as an array (for the statement cache) stays a small part of a thread's stack.
+pub const INSERT_CHUNK: usize = 100;
+/// Keys per `IN (…)` lookup.
+pub const LOOKUP_CHUNK: usize = 500;
+
+/// Inserts many contracts, `INSERT_CHUNK` rows per statement. Run it inside a transaction.
+pub fn insert_batch(
+    conn: &mut DbConn,
+    writes: Vec<ContractWrite>,
+    created_by: Option<i64>,
+    now: NaiveDateTime,
+) -> QueryResult<usize> {
+    let mut inserted = 0;
+    let mut rows = writes.into_iter().map(|write| {
+        (
+            write,
+            contracts::created_by.eq(created_by),
+            contracts::created_at.eq(now),
+        )
+    });
+    loop {
+        let chunk: Vec<_> = rows.by_ref().take(INSERT_CHUNK).collect();
+        if chunk.is_empty() {
+            break;
+        }
+        // A full chunk as an array has a fixed shape, so its prepared statement is cached and
+        // reused rather than parsed again for every chunk.
+        inserted += match <[_; INSERT_CHUNK]>::try_from(chunk) {
+            Ok(full) => on_each_backend!(conn, |c| diesel::insert_into(contracts::table)
+                .values(full)
+                .execute(c))?,
+            Err(rest) => on_each_backend!(conn, |c| diesel::insert_into(contracts::table)
+                .values(rest)
+                .execute(c))?,
+        };
+    }
+    Ok(inserted)
+}
+
+/// The filed contracts (submitted or registered) whose duplicate key is one of `keys`:
+/// (key, contract id) pairs, looked up `LOOKUP_CHUNK` keys at a time.
+pub fn filed_with_duplicate_keys(
+    conn: &mut DbConn,
+    keys: &[&str],
+) -> QueryResult<Vec<(String, i64)>> {
+    let mut found = Vec::new();
+    for chunk in keys.chunks(LOOKUP_CHUNK) {
+        let rows: Vec<(Option<String>, i64)> = contracts::table
+            .filter(contracts::duplicate_key.eq_any(chunk))
+            .filter(contracts::status.eq_any(["submitted", "registered"]))
+            .select((contracts::duplicate_key, contracts::id))
+            .load(conn)?;
+        found.extend(rows.into_iter().filter_map(|(k, id)| Some((k?, id))));
+    }
+    Ok(found)
+}
+
+/// Which of `numbers` some stored contract already carries, whatever its status.
+pub fn used_registration_numbers(conn: &mut DbConn, numbers: &[&str]) -> QueryResult<Vec<String>> {
+    let mut found = Vec::new();
+    for chunk in numbers.chunks(LOOKUP_CHUNK) {
+        let rows: Vec<Option<String>> = contracts::table
+            .filter(contracts::registration_number.eq_any(chunk))
+            .select(contracts::registration_number)
+            .load(conn)?;
+        found.extend(rows.into_iter().flatten());
+    }
+    Ok(found)
+}
+
+/// The contracts registered between `from` and `to` (inclusive): (registration number, id)
+/// in registration-number order. The export reads the numbers first, then the rows by id, so
+/// each query stays a simple index walk whatever plan the backend picks.
+pub fn registered_between(
+    conn: &mut DbConn,
+    from: NaiveDate,
+    to: NaiveDate,
+) -> QueryResult<Vec<(String, i64)>> {
+    let rows: Vec<(Option<String>, i64)> = contracts::table
+        .filter(contracts::status.eq("registered"))
+        .filter(contracts::registered_on.between(from, to))
+        .filter(contracts::registration_number.is_not_null())
+        .order(contracts::registration_number.asc())
+        .select((contracts::registration_number, contracts::id))
+        .load(conn)?;
+    Ok(rows
+        .into_iter()
+        .filter_map(|(n, id)| Some((n?, id)))
+        .collect())
+}
+
+/// The contracts with these ids (any order), `LOOKUP_CHUNK` ids per query.
+pub fn find_many(conn: &mut DbConn, ids: &[i64]) -> QueryResult<Vec<ContractRow>> {
+    let mut found = Vec::with_capacity(ids.len());
+    for chunk in ids.chunks(LOOKUP_CHUNK) {
+        found.extend(
+            contracts::table
+                .filter(contracts::id.eq_any(chunk))
+                .select(ContractRow::as_select())
+                .load(conn)?,
+        );
+    }
+    Ok(found)
+}
+
+/// Runs `f` with a page cache big enough for a large import on SQLite (the default 2 MB cache
+/// spills a long write transaction to disk and reads it back); the connection's cache size is
+/// restored afterwards. PostgreSQL needs nothing.
+pub fn with_bulk_write_cache<T, E>(
+    conn: &mut DbConn,
+    f: impl FnOnce(&mut DbConn) -> Result<T, E>,
+) -> Result<T, E>
+where
+    E: From<diesel::result::Error>,
+{
+    use diesel::connection::SimpleConnection;
+    /// In KiB (negative `cache_size` values are sizes, positive ones page counts).
+    const BULK_CACHE_KIB: i64 = 512 * 1024;
+    #[derive(QueryableByName)]
+    struct CacheSize {
+        #[diesel(sql_type = diesel::sql_types::BigInt)]
+        cache_size: i64,
+    }
+    let previous = match conn {
+        DbConn::Sqlite(c) => {
+            let previous = diesel::sql_query("PRAGMA cache_size")
+                .get_result::<CacheSize>(c)?
+                .cache_size;
+            c.batch_execute(&format!(
+                "PRAGMA cache_size = -{BULK_CACHE_KIB}; PRAGMA temp_store = MEMORY;"
+            ))?;
+            Some(previous)
+        }
+        DbConn::Postgresql(_) => None,
+    };
+    let result = f(conn);
+    if let (Some(previous), DbConn::Sqlite(c)) = (previous, &mut *conn) {
+        c.batch_execute(&format!(
+            "PRAGMA cache_size = {previous}; PRAGMA temp_store = DEFAULT;"
+        ))?;
+    }
+    result
 }

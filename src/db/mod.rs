@@ -5,8 +5,10 @@
 pub mod attachments;
 pub mod audit;
 pub mod contracts;
+pub mod import_reports;
 pub mod offices;
 pub mod parties;
+pub mod registration_counters;
 pub mod schema;
 pub mod sessions;
 pub mod throttle;

@@ -124,3 +124,113 @@ pub fn search(
         .limit(limit)
         .load(conn)
 }
+
+/// A party the batch import adds to the directory. Every column is a plain value, never
+/// `DEFAULT`, so SQLite takes a chunk of them as one multi-row INSERT.
+#[derive(Debug, Clone, PartialEq, Eq, Insertable)]
+#[diesel(table_name = parties, treat_none_as_default_value = false)]
+pub struct NewParty {
+    pub party_key: String,
+    pub kind: &'static str,
+    pub name: String,
+    pub name_norm: String,
+    pub country_code: String,
+    pub admin_code: String,
+    pub id_code: String,
+    pub nature_code: String,
+    pub address: String,
+    pub zipcode: String,
+    pub representative: String,
+    pub contact: String,
+    pub phone: String,
+    pub home_authority: String,
+    pub created_at: NaiveDateTime,
+    pub updated_at: NaiveDateTime,
+    pub updated_by: String,
+}
+
+impl NewParty {
+    /// A new entry with `details`, stamped as made and last changed by `by` at `now`.
+    pub fn new(
+        party_key: String,
+        kind: &'static str,
+        details: PartyDetails,
+        home_authority: String,
+        by: &str,
+        now: NaiveDateTime,
+    ) -> Self {
+        let PartyDetails {
+            name,
+            name_norm,
+            country_code,
+            admin_code,
+            id_code,
+            nature_code,
+            address,
+            zipcode,
+            representative,
+            contact,
+            phone,
+        } = details;
+        NewParty {
+            party_key,
+            kind,
+            name,
+            name_norm,
+            country_code,
+            admin_code,
+            id_code,
+            nature_code,
+            address,
+            zipcode,
+            representative,
+            contact,
+            phone,
+            home_authority,
+            created_at: now,
+            updated_at: now,
+            updated_by: by.to_owned(),
+        }
+    }
+}
+
+/// The directory entries with one of `keys`, looked up `LOOKUP_CHUNK` keys at a time.
+pub fn find_by_keys(conn: &mut DbConn, keys: &[&str]) -> QueryResult<Vec<PartyRow>> {
+    let mut found = Vec::new();
+    for chunk in keys.chunks(super::contracts::LOOKUP_CHUNK) {
+        found.extend(
+            parties::table
+                .filter(parties::party_key.eq_any(chunk))
+                .select(PartyRow::as_select())
+                .load(conn)?,
+        );
+    }
+    Ok(found)
+}
+
+/// Inserts many parties, `INSERT_CHUNK` rows per statement, and returns the (key, id) of
+/// each. Run it inside a transaction.
+pub fn insert_batch(conn: &mut DbConn, new: Vec<NewParty>) -> QueryResult<Vec<(String, i64)>> {
+    use super::contracts::{INSERT_CHUNK, on_each_backend};
+    let mut ids = Vec::with_capacity(new.len());
+    let mut rows = new.into_iter();
+    loop {
+        let chunk: Vec<NewParty> = rows.by_ref().take(INSERT_CHUNK).collect();
+        if chunk.is_empty() {
+            break;
+        }
+        // A full chunk as an array has a fixed shape, so its prepared statement is reused.
+        let returned: Vec<(String, i64)> = match <[NewParty; INSERT_CHUNK]>::try_from(chunk) {
+            Ok(full) => on_each_backend!(conn, |c| diesel::insert_into(parties::table)
+                .values(full)
+                .returning((parties::party_key, parties::id))
+                .get_results(c))?,
+            Err(rest) => on_each_backend!(conn, |c| diesel::insert_into(parties::table)
+                .values(rest)
+                .returning((parties::party_key, parties::id))
+                .get_results(c))?,
+        };
+        ids.extend(returned);
+    }
+    Ok(ids)
+}

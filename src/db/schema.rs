@@ -177,6 +177,26 @@ diesel::table! {
     }
 }
 
+diesel::table! {
+    registration_counters (office_code, year) {
+        office_code -> Text,
+        year -> Integer,
+        next_serial -> Integer,
+    }
+}
+
+diesel::table! {
+    import_reports (id) {
+        id -> BigInt,
+        user_id -> BigInt,
+        created_at -> Timestamp,
+        file_name -> Text,
+        succeeded -> Bool,
+        summary -> Text,
+        body -> Text,
+    }
+}
+
 diesel::joinable!(offices -> authorities (authority_code));
 diesel::joinable!(sessions -> users (user_id));
 diesel::joinable!(users -> offices (office_code));

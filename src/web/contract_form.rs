@@ -166,6 +166,8 @@ pub struct FieldView {
 pub struct SectionView {
     pub title: &'static str,
     pub fields: Vec<FieldView>,
+    /// "seller" or "buyer" for the party sections, which offer the directory lookup.
+    pub party: Option<&'static str>,
 }
 
 fn view(
@@ -242,18 +244,22 @@ pub fn sections(
         SectionView {
             title: "合同基本信息",
             fields: pick(BASICS),
+            party: None,
         },
         SectionView {
             title: "金额",
             fields: pick(AMOUNTS),
+            party: None,
         },
         SectionView {
             title: "卖方（技术提供方）",
             fields: party("seller"),
+            party: Some("seller"),
         },
         SectionView {
             title: "买方（技术接受方）",
             fields: party("buyer"),
+            party: Some("buyer"),
         },
     ]
 }

@@ -239,6 +239,8 @@ struct FormPage {
     checklist_confirmed: bool,
     attachments: Vec<AttachmentInfo>,
     errors: FieldErrors,
+    /// The outcome of a directory lookup, shown above the form.
+    lookup_message: Option<String>,
     /// Every error with its field's label, for the summary at the top.
     error_list: Vec<(String, &'static str, String)>,
     warnings: Vec<Warning>,
@@ -246,6 +248,7 @@ struct FormPage {
 }
 
 struct FormState {
+    lookup_message: Option<String>,
     id: Option<i64>,
     version: i32,
     input: ContractInput,
@@ -280,6 +283,7 @@ fn form_page(ctx: Ctx, s: FormState, status: StatusCode) -> Result<HttpResponse,
         checklist_confirmed: s.checklist_confirmed,
         attachments: s.attachments,
         errors: s.errors,
+        lookup_message: s.lookup_message,
         error_list,
         warnings: s.warnings,
         conflict: s.conflict,
@@ -324,6 +328,7 @@ pub async fn new(ctx: Ctx, q: web::Query<NewQuery>) -> Result<HttpResponse, AppE
         ..Default::default()
     };
     let s = FormState {
+        lookup_message: None,
         id: None,
         version: 0,
         input,
@@ -337,6 +342,7 @@ pub async fn new(ctx: Ctx, q: web::Query<NewQuery>) -> Result<HttpResponse, AppE
 }
 
 /// What the clerk posted: the contract fields, the checklist, the button, the version read at.
+#[derive(Clone)]
 struct Posted {
     submission: Submission,
     action: String,
@@ -428,6 +434,7 @@ async fn save_or_submit(
         }
         let attachments = attachments_of(&state, existing.map(|e| e.id)).await?;
         let s = FormState {
+            lookup_message: None,
             id: existing.map(|e| e.id),
             version: p.version,
             input: p.submission.input,
@@ -438,6 +445,9 @@ async fn save_or_submit(
             conflict: None,
         };
         return form_page(ctx, s, StatusCode::UNPROCESSABLE_ENTITY);
+    }
+    if let Some(side) = p.action.strip_prefix("lookup:") {
+        return lookup(state, ctx, user, existing, p.clone(), side).await;
     }
     let (actor, account) = (user.actor.clone(), user.account.clone());
     let submission = p.submission.clone();
@@ -465,6 +475,7 @@ async fn save_or_submit(
         Err(FilingError::Invalid { errors, warnings }) => {
             let attachments = attachments_of(&state, existing.map(|e| e.id)).await?;
             let s = FormState {
+                lookup_message: None,
                 id: existing.map(|e| e.id),
                 version: p.version,
                 input: p.submission.input,
@@ -495,6 +506,7 @@ async fn save_or_submit(
                 }
             );
             let s = FormState {
+                lookup_message: None,
                 id: Some(current.id),
                 version: current.version,
                 input: p.submission.input,
@@ -510,6 +522,85 @@ async fn save_or_submit(
         Err(FilingError::Forbidden(m)) => Err(AppError::Refused(m.into())),
         Err(FilingError::Db(e)) => Err(e.into()),
     }
+}
+
+/// The form's own directory lookup (works without JavaScript): fills one party's details from
+/// the directory by its typed code, or its name, and shows the form again. Nothing is saved.
+async fn lookup(
+    state: web::Data<AppState>,
+    ctx: Ctx,
+    user: CurrentUser,
+    existing: Option<Existing>,
+    p: Posted,
+    side: &str,
+) -> Result<HttpResponse, AppError> {
+    let side = if side == "buyer" { "buyer" } else { "seller" };
+    let mut input = p.submission.input;
+    let typed_code = input
+        .get(&format!("{side}_uscc"))
+        .unwrap_or_default()
+        .trim()
+        .to_owned();
+    let typed_name = input
+        .get(&format!("{side}_name"))
+        .unwrap_or_default()
+        .trim()
+        .to_owned();
+    let authority = user.account.authority_code.clone().unwrap_or_default();
+    let query = if typed_code.is_empty() {
+        typed_name.clone()
+    } else {
+        typed_code.clone()
+    };
+    let found = super::lookup::find_parties(&state, authority, &query).await?;
+    let exact = found.iter().find(|f| {
+        (!typed_code.is_empty() && f.uscc == typed_code.to_uppercase()) || f.name == typed_name
+    });
+    let party_label = if side == "seller" { "卖方" } else { "买方" };
+    let message = match (exact, found.len()) {
+        (Some(f), _) => {
+            for (suffix, value) in [
+                ("name", &f.name),
+                ("country_code", &f.country_code),
+                ("admin_code", &f.admin_code),
+                ("uscc", &f.uscc),
+                ("nature_code", &f.nature_code),
+                ("address", &f.address),
+                ("zipcode", &f.zipcode),
+                ("representative", &f.representative),
+                ("contact", &f.contact),
+                ("phone", &f.phone),
+            ] {
+                input.set(&format!("{side}_{suffix}"), value.clone());
+            }
+            format!(
+                "已从当事人名录填入{party_label}信息（{} 于 {} 更新）。如有变化可直接修改，提交后名录随之更新。",
+                f.updated_by, f.updated
+            )
+        }
+        (None, 0) => format!("当事人名录中没有与所填{party_label}代码或名称相符的记录。"),
+        (None, n) => format!(
+            "名录中有 {n} 个相近的当事人：{}。请填写完整的统一社会信用代码后再查找。",
+            found
+                .iter()
+                .map(|f| format!("{}（{}）", f.name, f.uscc))
+                .collect::<Vec<_>>()
+                .join("、")
+        ),
+    };
+    let attachments = attachments_of(&state, existing.map(|e| e.id)).await?;
+    let s = FormState {
+        lookup_message: Some(message),
+        id: existing.map(|e| e.id),
+        version: p.version,
+        input,
+        checklist_confirmed: p.submission.checklist_confirmed,
+        attachments,
+        errors: FieldErrors::new(),
+        warnings: Vec::new(),
+        conflict: None,
+    };
+    form_page(ctx, s, StatusCode::OK)
 }
 
 async fn attachments_of(
@@ -550,6 +641,7 @@ pub async fn edit(
     }
     let attachments = attachments_of(&state, Some(row.id)).await?;
     let s = FormState {
+        lookup_message: None,
         id: Some(row.id),
         version: row.version,
         input: filing::input_of(&row),
@@ -601,6 +693,7 @@ pub async fn submit(
             let row = scoped_contract(&state, &user.account, existing.id).await?;
             let attachments = attachments_of(&state, Some(row.id)).await?;
             let s = FormState {
+                lookup_message: None,
                 id: Some(row.id),
                 version: row.version,
                 input: filing::input_of(&row),
@@ -681,11 +774,23 @@ pub async fn show(
             .map(|n| (crate::domain::contract::field_label(n), value(n)))
             .collect()
     };
+    // A natural person's ID number is shown in full only to the office and the province that
+    // handle the contract (个人信息保护法); national staff see it masked.
+    let sees_ids = user.account.role != Role::Ministry;
     let party = |prefix: &str| -> Vec<(&'static str, String)> {
+        let person = input.get(&format!("{prefix}nature_code"))
+            == Some(crate::catalog::nature::NATURAL_PERSON);
         ContractInput::FIELDS
             .iter()
             .filter(|f| f.starts_with(prefix))
-            .map(|f| (crate::domain::contract::field_label(f), value(f)))
+            .map(|f| {
+                let v = if f.ends_with("_uscc") && person && !sees_ids {
+                    filing::mask_id(input.get(f).unwrap_or_default())
+                } else {
+                    value(f)
+                };
+                (crate::domain::contract::field_label(f), v)
+            })
             .collect()
     };
     let can_edit = user.account.role == Role::Clerk

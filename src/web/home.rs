@@ -88,6 +88,11 @@ const STATIC_FILES: &[(&str, &str, &[u8])] = &[
         "image/svg+xml",
         include_bytes!("../../static/favicon.svg"),
     ),
+    (
+        "app.js",
+        "text/javascript; charset=utf-8",
+        include_bytes!("../../static/app.js"),
+    ),
 ];
 
 pub async fn static_file(name: web::Path<String>) -> Result<HttpResponse, AppError> {

@@ -10,6 +10,8 @@ pub mod error;
 pub mod form_data;
 pub mod gate;
 pub mod home;
+pub mod imports;
+pub mod lookup;
 pub mod page;
 
 use std::sync::Arc;
@@ -136,6 +138,12 @@ routes! {
     POST "/contracts/{id}" => contracts::update, Allow::Roles(CLERKS);
     POST "/contracts/{id}/submit" => contracts::submit, Allow::Roles(CLERKS);
     GET "/contracts/{id}/attachments/{attachment}" => contracts::attachment, Allow::Roles(CONTRACT_READERS);
+    GET "/codes/{list}" => lookup::codes, Allow::SignedIn;
+    GET "/parties/lookup" => lookup::parties, Allow::Roles(CLERKS);
+    GET "/imports/contracts" => imports::show, Allow::Roles(&[Role::Clerk, Role::Ministry]);
+    POST "/imports/contracts" => imports::upload, Allow::Roles(&[Role::Clerk, Role::Ministry]);
+    GET "/imports/contracts/template.xlsx" => imports::template, Allow::Roles(&[Role::Clerk, Role::Ministry]);
+    GET "/imports/reports/{id}.txt" => imports::report_text, Allow::Roles(&[Role::Clerk, Role::Ministry]);
     GET "/healthz" => home::healthz, Allow::Public;
     GET "/readyz" => home::readyz, Allow::Public;
     GET "/static/{file}" => home::static_file, Allow::Public;

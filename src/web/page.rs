@@ -95,14 +95,24 @@ impl Ctx {
             return Vec::new();
         };
         let items: &[(&'static str, &'static str)] = match user.role {
-            Role::Clerk => &[("/", "首页")],
+            Role::Clerk => &[
+                ("/", "首页"),
+                ("/contracts", "合同登记"),
+                ("/imports/contracts", "批量导入"),
+            ],
             Role::ProvinceAdmin => &[
                 ("/", "首页"),
+                ("/contracts", "合同"),
                 ("/admin/offices", "登记机构"),
                 ("/admin/users", "登记员账号"),
                 ("/audit", "审计日志"),
             ],
-            Role::Ministry => &[("/", "首页"), ("/audit", "审计日志")],
+            Role::Ministry => &[
+                ("/", "首页"),
+                ("/contracts", "合同"),
+                ("/imports/contracts", "批量导入"),
+                ("/audit", "审计日志"),
+            ],
             Role::Sysadmin => &[
                 ("/", "首页"),
                 ("/admin/offices", "登记机构"),
@@ -198,6 +208,7 @@ fn notice_text(code: &str) -> Option<&'static str> {
         "contract_saved" => "草稿已保存。",
         "contract_submitted" => "合同已提交审核。",
         "contract_stale" => "合同已被他人修改，请查看当前内容后再操作。",
+        "contracts_imported" => "批量导入完成。",
         _ => return None,
     })
 }

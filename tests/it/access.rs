@@ -19,6 +19,7 @@ const ADMINS: &[&str] = &["province_admin", "sysadmin"];
 const AUDITORS: &[&str] = &["province_admin", "ministry"];
 const READERS: &[&str] = &["clerk", "province_admin", "ministry"];
 const CLERKS: &[&str] = &["clerk"];
+const IMPORTERS: &[&str] = &["clerk", "ministry"];
 
 /// Who may use each route: written out by hand, independent of the application's own table.
 const EXPECTED: &[(&str, &str, &[&str])] = &[
@@ -48,6 +49,12 @@ const EXPECTED: &[(&str, &str, &[&str])] = &[
     ("POST", "/contracts/{id}", CLERKS),
     ("POST", "/contracts/{id}/submit", CLERKS),
     ("GET", "/contracts/{id}/attachments/{attachment}", READERS),
+    ("GET", "/codes/{list}", SIGNED_IN),
+    ("GET", "/parties/lookup", CLERKS),
+    ("GET", "/imports/contracts", IMPORTERS),
+    ("POST", "/imports/contracts", IMPORTERS),
+    ("GET", "/imports/contracts/template.xlsx", IMPORTERS),
+    ("GET", "/imports/reports/{id}.txt", IMPORTERS),
     ("GET", "/healthz", EVERYONE),
     ("GET", "/readyz", EVERYONE),
     ("GET", "/static/{file}", EVERYONE),
@@ -101,7 +108,8 @@ async fn each_role_reaches_exactly_its_routes() {
                 .replace("{code}", "440101")
                 .replace("{id}", &id.to_string())
                 .replace("{file}", "app.css")
-                .replace("{attachment}", "1");
+                .replace("{attachment}", "1")
+                .replace("{list}", "regions");
             let page = if *method == "GET" {
                 client.get(&path).await
             } else {

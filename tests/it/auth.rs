@@ -47,7 +47,7 @@ async fn secure_deployments_mark_cookies_secure_and_send_hsts() {
         ..Settings::default()
     })
     .await;
-    techreg::demo::seed_if_empty(&mut app.conn()).unwrap();
+    techreg::demo::seed_accounts_if_empty(&mut app.conn()).unwrap();
     let c = app.client();
     let page = c.get("/login").await;
     assert!(
@@ -400,9 +400,17 @@ async fn pages_carry_the_security_headers_and_zh_error_pages() {
     assert_eq!(h("x-content-type-options"), "nosniff");
     assert!(!h("referrer-policy").is_empty());
     assert!(page.headers.get("strict-transport-security").is_none());
+    for (i, _) in page.body.match_indices("<script") {
+        let tag = &page.body[i..i + page.body[i..].find('>').unwrap()];
+        assert!(tag.contains("src=\"/static/"), "no inline script: {tag}");
+    }
+    let js = app.client().get("/static/app.js").await;
+    assert_eq!(js.status, 200);
     assert!(
-        !page.body.contains("<script"),
-        "pages work without inline script"
+        js.headers["content-type"]
+            .to_str()
+            .unwrap()
+            .starts_with("text/javascript")
     );
 
     let missing = app.client().get("/no/such/page").await;

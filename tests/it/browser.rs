@@ -120,3 +120,129 @@ async fn each_role_signs_in_and_sees_its_own_navigation() -> anyhow::Result<()> 
     browser.quit().await?;
     Ok(())
 }
+
+/// Sets the form's fields the way a clerk's typing would leave them (one script per form keeps
+/// the test quick; the field with the error is typed key by key).
+async fn set_fields(
+    browser: &webdriver::Browser,
+    fields: &[(String, String)],
+) -> anyhow::Result<()> {
+    let pairs: Vec<serde_json::Value> = fields
+        .iter()
+        .map(|(k, v)| serde_json::json!([k, v]))
+        .collect();
+    browser
+        .execute(
+            "for (const [name, value] of arguments[0]) { \
+               const el = document.querySelector('[name=\"' + name + '\"]'); \
+               if (el && el.type !== 'hidden') { el.value = value; } }",
+            &[serde_json::Value::Array(pairs)],
+        )
+        .await?;
+    Ok(())
+}
+
+#[actix_web::test]
+async fn a_clerk_files_every_category_in_the_browser() -> anyhow::Result<()> {
+    let Some(browser) = webdriver::start_browser().await else {
+        return Ok(());
+    };
+    let app = TestApp::demo().await;
+    let dir = shots();
+    let pdf = dir.join("contract-text.pdf");
+    std::fs::write(&pdf, crate::contracts::PDF)?;
+
+    browser.goto(&app.url("/login")).await?;
+    browser.fill("#username", "gz_clerk").await?;
+    browser.fill("#password", DEMO_PASSWORD).await?;
+    browser.click_and_wait("button[type=submit]").await?;
+
+    // A field error comes back next to its field, with everything typed kept.
+    browser.goto(&app.url("/contracts/new?category=21")).await?;
+    browser.screenshot(dir.join("contract-form-21.png")).await?;
+    let mut fields = crate::contracts::valid_fields("21", "专利权转让：一种电池隔膜");
+    fields.retain(|(k, _)| k != "signed_on");
+    set_fields(&browser, &fields).await?;
+    browser.fill("#signed_on", "2026-02-30").await?;
+    browser
+        .find("#contract_text")
+        .await?
+        .send_keys(pdf.to_str().unwrap_or_default())
+        .await?;
+    browser
+        .find("input[name=checklist_confirmed]")
+        .await?
+        .click()
+        .await?;
+    browser.click_and_wait("button[value=submit]").await?;
+    let error = browser
+        .wait_for("#f-signed_on .field-error", DEFAULT_WAIT)
+        .await?
+        .text()
+        .await?;
+    assert!(error.contains("签订日期"), "{error}");
+    assert_eq!(
+        browser
+            .find("#signed_on")
+            .await?
+            .property("value")
+            .await?
+            .as_str(),
+        Some("2026-02-30")
+    );
+    assert_eq!(
+        browser
+            .find("#project_name")
+            .await?
+            .property("value")
+            .await?
+            .as_str(),
+        Some("专利权转让：一种电池隔膜")
+    );
+    assert_eq!(
+        browser
+            .find("#seller_uscc")
+            .await?
+            .property("value")
+            .await?
+            .as_str(),
+        Some(crate::contracts::uscc("91440106MA59ABCDE").as_str())
+    );
+    browser
+        .screenshot(dir.join("contract-form-error.png"))
+        .await?;
+
+    for code in techreg::catalog::category::leaves().map(|l| l.code) {
+        browser
+            .goto(&app.url(&format!("/contracts/new?category={code}")))
+            .await?;
+        set_fields(
+            &browser,
+            &crate::contracts::valid_fields(code, &format!("浏览器登记 {code}")),
+        )
+        .await?;
+        browser
+            .find("#contract_text")
+            .await?
+            .send_keys(pdf.to_str().unwrap_or_default())
+            .await?;
+        browser
+            .find("input[name=checklist_confirmed]")
+            .await?
+            .click()
+            .await?;
+        browser.click_and_wait("button[value=submit]").await?;
+        let status = browser
+            .wait_for(".status-line", DEFAULT_WAIT)
+            .await?
+            .text()
+            .await?;
+        assert!(status.contains("待审核"), "{code}: {status}");
+    }
+    browser.goto(&app.url("/contracts")).await?;
+    let list = browser.find("table").await?.text().await?;
+    assert!(list.contains("浏览器登记 43") && list.contains("浏览器登记 11"));
+    browser.screenshot(dir.join("contract-list.png")).await?;
+    browser.quit().await?;
+    Ok(())
+}

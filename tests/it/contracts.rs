@@ -560,3 +560,183 @@ async fn the_list_filters_sorts_and_pages() {
         "{next}"
     );
 }
+
+#[actix_web::test]
+async fn known_parties_are_offered_from_the_directory() {
+    let app = TestApp::demo().await;
+    let clerk = app.signed_in("gz_clerk").await;
+    assert_eq!(
+        post_contract(
+            &clerk,
+            "/contracts",
+            &valid_fields("11", "名录来源"),
+            "submit",
+            None
+        )
+        .await
+        .status,
+        303
+    );
+    let buyer = uscc("12110108MB1234567");
+
+    // The JSON lookup used by the form's script.
+    let found = clerk.get(&format!("/parties/lookup?q={buyer}")).await;
+    assert_eq!(found.status, 200);
+    assert!(
+        found.body.contains("北京未来能源研究院") && found.body.contains("中关村大街"),
+        "{}",
+        found.body
+    );
+    let by_name = clerk
+        .get("/parties/lookup?q=%E6%9C%AA%E6%9D%A5%E8%83%BD%E6%BA%90")
+        .await; // 未来能源
+    assert!(by_name.body.contains(&buyer));
+
+    // The form's own lookup button (no script needed) fills the buyer block and saves nothing.
+    let typed = vec![
+        ("category_code".to_owned(), "30".to_owned()),
+        ("project_name".to_owned(), "新合同".to_owned()),
+        ("buyer_uscc".to_owned(), buyer.to_lowercase()),
+    ];
+    let filled = post_contract(
+        &clerk,
+        "/contracts",
+        &typed,
+        "lookup:buyer",
+        Some(Vec::new()),
+    )
+    .await;
+    assert_eq!(filled.status, 200, "{}", filled.body);
+    assert!(filled.body.contains("已从当事人名录填入买方信息"));
+    assert!(filled.body.contains("value=\"北京未来能源研究院\""));
+    assert!(filled.body.contains("value=\"王五\""));
+    assert!(
+        filled.body.contains("value=\"新合同\""),
+        "what was typed stays"
+    );
+    use diesel::prelude::*;
+    let n: i64 = techreg::db::schema::contracts::table
+        .count()
+        .get_result(&mut *app.conn())
+        .unwrap();
+    assert_eq!(n, 1, "a lookup saves nothing");
+
+    // Quick code entry: a code prefix or a few characters of the name.
+    let regions = clerk.get("/codes/regions?q=%E6%B5%B7%E6%B7%80").await; // 海淀
+    assert!(regions.body.contains("110108"));
+    assert_eq!(clerk.get("/codes/colours?q=x").await.status, 404);
+}
+
+#[actix_web::test]
+async fn natural_persons_are_found_only_by_their_full_id_within_the_province() {
+    let app = TestApp::demo().await;
+    let clerk = app.signed_in("gz_clerk").await;
+    let id = "44010619800101001X";
+    let id = format!(
+        "{}{}",
+        &id[..17],
+        techreg::domain::id_card::check_char(&id[..17]).unwrap()
+    );
+    let mut f = valid_fields("30", "个人咨询");
+    for (k, v) in f.iter_mut() {
+        match k.as_str() {
+            "seller_name" => *v = "陈个人".into(),
+            "seller_uscc" => *v = id.clone(),
+            "seller_nature_code" => *v = "600".into(),
+            "seller_representative" => v.clear(),
+            _ => {}
+        }
+    }
+    let res = post_contract(&clerk, "/contracts", &f, "submit", None).await;
+    assert_eq!(res.status, 303, "{}", res.body);
+    assert!(
+        !clerk
+            .get("/parties/lookup?q=%E9%99%88%E4%B8%AA%E4%BA%BA")
+            .await
+            .body
+            .contains(&id),
+        "not by name"
+    );
+    assert!(
+        clerk
+            .get(&format!("/parties/lookup?q={id}"))
+            .await
+            .body
+            .contains("陈个人")
+    );
+    let elsewhere = app.signed_in("sz_clerk").await; // 深圳 is another province-level authority
+    assert!(
+        !elsewhere
+            .get(&format!("/parties/lookup?q={id}"))
+            .await
+            .body
+            .contains("陈个人")
+    );
+}
+
+#[actix_web::test]
+async fn national_staff_see_a_natural_persons_id_masked() {
+    let app = TestApp::demo().await;
+    let clerk = app.signed_in("gz_clerk").await;
+    let body = "44010619800101001";
+    let id = format!(
+        "{body}{}",
+        techreg::domain::id_card::check_char(body).unwrap()
+    );
+    let mut f = valid_fields("41", "个人技术服务");
+    for (k, v) in f.iter_mut() {
+        match k.as_str() {
+            "seller_name" => *v = "林个人".into(),
+            "seller_uscc" => *v = id.clone(),
+            "seller_nature_code" => *v = "600".into(),
+            _ => {}
+        }
+    }
+    let res = post_contract(&clerk, "/contracts", &f, "submit", None).await;
+    assert_eq!(res.status, 303, "{}", res.body);
+    let path = res.location.unwrap();
+    assert!(clerk.get(&path).await.body.contains(&id));
+    assert!(
+        app.signed_in("gd_admin")
+            .await
+            .get(&path)
+            .await
+            .body
+            .contains(&id)
+    );
+    let national = app.signed_in("ministry").await.get(&path).await.body;
+    assert!(!national.contains(&id));
+    assert!(national.contains(&format!("{}**********{}", &id[..4], &id[14..])));
+}
+
+#[actix_web::test]
+async fn the_demo_seeds_a_few_thousand_valid_contracts_once() {
+    let app = TestApp::spawn().await;
+    assert!(
+        techreg::demo::seed_if_empty(&mut app.conn())
+            .expect("the generated demo contracts pass every rule")
+    );
+    assert!(
+        !techreg::demo::seed_if_empty(&mut app.conn()).unwrap(),
+        "a second run changes nothing"
+    );
+    use diesel::prelude::*;
+    use techreg::db::schema::contracts;
+    let total: i64 = contracts::table
+        .count()
+        .get_result(&mut *app.conn())
+        .unwrap();
+    assert_eq!(total as usize, 2 * techreg::demo::CONTRACTS_PER_YEAR);
+    let waiting: i64 = contracts::table
+        .filter(contracts::status.eq("submitted"))
+        .count()
+        .get_result(&mut *app.conn())
+        .unwrap();
+    assert!(waiting > 100, "{waiting} contracts wait for review");
+    let clerk = app.signed_in("gz_clerk").await;
+    let list = clerk.get("/contracts?status=registered").await;
+    assert!(
+        list.body.matches("/contracts/").count() > 40,
+        "a full first page"
+    );
+}

@@ -5,6 +5,7 @@ mod access;
 mod admin;
 mod audit;
 mod auth;
+mod batch;
 mod browser;
 mod cli;
 mod contracts;

@@ -115,7 +115,7 @@ impl TestApp {
     pub async fn demo() -> TestApp {
         let app = Self::spawn().await;
         let mut conn = app.conn();
-        techreg::demo::seed_if_empty(&mut conn).expect("demo seed");
+        techreg::demo::seed_accounts_if_empty(&mut conn).expect("demo seed");
         app
     }
 

@@ -116,8 +116,11 @@ impl std::error::Error for WebDriverError {}
 /// Whether `err` says an element belongs to a document that is gone.
 fn is_stale(err: &anyhow::Error) -> bool {
     err.downcast_ref::<WebDriverError>().is_some_and(|e| {
-        // Chromedriver has used both codes for elements of a replaced document.
-        e.error == "stale element reference" || e.error == "no such element"
+        // Chromedriver has used several answers for elements of a replaced document; the last
+        // comes when the question races the navigation itself.
+        e.error == "stale element reference"
+            || e.error == "no such element"
+            || (e.error == "unknown error" && e.message.contains("does not belong to the document"))
     })
 }
 

@@ -1,6 +1,10 @@
-//! Demo data for `serve --demo`: offices and one account of every role, so the application can
-//! be tried at once. Written only into a database without accounts.
+//! Demo data for `serve --demo`: offices, one account of every role and a few thousand contracts
+//! (last year's and this year's registered ones, and this year's waiting for review), so the
+//! application can be tried at once. Written only into a database without accounts.
 
+pub mod contracts;
+
+use chrono::Datelike;
 use diesel::QueryResult;
 
 use crate::accounts::{self, AccountError, NewAccount, NewOfficeInput};
@@ -86,8 +90,13 @@ const ACCOUNTS: &[(&str, &str, &str, &str, &str, &str)] = &[
     ),
 ];
 
+/// Contracts seeded per year.
+pub const CONTRACTS_PER_YEAR: usize = 1500;
+
 #[derive(Debug, thiserror::Error)]
 pub enum DemoError {
+    #[error("写入演示合同失败：{0}")]
+    Contracts(String),
     #[error("写入演示数据失败：{0}")]
     Account(String),
     #[error(transparent)]
@@ -107,8 +116,40 @@ impl From<AccountError> for DemoError {
     }
 }
 
-/// Seeds the demo when no account exists yet; returns whether it did.
+/// Seeds the demo (accounts and contracts) when no account exists yet; returns whether it did.
 pub fn seed_if_empty(conn: &mut DbConn) -> Result<bool, DemoError> {
+    if !seed_accounts_if_empty(conn)? {
+        return Ok(false);
+    }
+    let actor = Actor::cli();
+    let now = db::now();
+    let today = crate::domain::dates::today_cst(now.and_utc());
+    for (year, seed) in [(today.year() - 1, 2016), (today.year(), 2017)] {
+        let file = contracts::csv(CONTRACTS_PER_YEAR, year, today, seed);
+        crate::batch::import_file(
+            conn,
+            &actor,
+            &crate::batch::Importer::Operator,
+            &format!("demo-{year}.csv"),
+            file.as_bytes(),
+            now,
+        )
+        .map_err(|p| {
+            DemoError::Contracts(
+                p.lines
+                    .iter()
+                    .take(5)
+                    .cloned()
+                    .collect::<Vec<_>>()
+                    .join("；"),
+            )
+        })?;
+    }
+    Ok(true)
+}
+
+/// Seeds the demo offices and accounts only (the tests' starting point).
+pub fn seed_accounts_if_empty(conn: &mut DbConn) -> Result<bool, DemoError> {
     if has_users(conn)? {
         return Ok(false);
     }

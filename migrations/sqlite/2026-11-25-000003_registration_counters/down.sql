@@ -1,0 +1,2 @@
+DROP TABLE import_reports;
+DROP TABLE registration_counters;

@@ -1,0 +1,77 @@
+//! `techreg export contracts --year Y [--out FILE]` (interchange §1).
+
+use std::io::Write;
+use std::path::{Path, PathBuf};
+
+use anyhow::Context;
+use clap::Subcommand;
+
+use crate::batch;
+use crate::db;
+
+#[derive(Debug, Subcommand)]
+pub enum ExportCommand {
+    /// The contracts registered in a year, as the contracts CSV (ordered by registration number).
+    Contracts {
+        /// Registration year.
+        #[arg(long)]
+        year: i32,
+        /// The file to write (replaced when the export is complete); standard output without it.
+        #[arg(long)]
+        out: Option<PathBuf>,
+    },
+}
+
+pub fn run(database_url: &str, cmd: ExportCommand) -> anyhow::Result<()> {
+    match cmd {
+        ExportCommand::Contracts { year, out } => {
+            let pool = db::open(database_url, 1)?;
+            let mut conn = pool.get()?;
+            match out {
+                Some(path) => {
+                    let n = write_file(&path, |w| batch::export_year(&mut conn, year, w))?;
+                    eprintln!("已导出 {year} 年登记的合同 {n} 份到 {}", path.display());
+                }
+                None => {
+                    let stdout = std::io::stdout();
+                    let mut w = std::io::BufWriter::new(stdout.lock());
+                    batch::export_year(&mut conn, year, &mut w)?;
+                    w.flush().context("写出失败")?;
+                }
+            }
+            Ok(())
+        }
+    }
+}
+
+/// Writes to a temporary file beside `path` and renames it into place only when complete, so
+/// a failed export leaves no half-written file.
+fn write_file<T>(
+    path: &Path,
+    f: impl FnOnce(&mut dyn Write) -> Result<T, batch::ExportError>,
+) -> anyhow::Result<T> {
+    let mut tmp_name = path.file_name().unwrap_or_default().to_os_string();
+    tmp_name.push(".part");
+    let tmp = path.with_file_name(tmp_name);
+    let file =
+        std::fs::File::create(&tmp).with_context(|| format!("无法创建文件 {}", tmp.display()))?;
+    let mut w = std::io::BufWriter::new(file);
+    let result = f(&mut w).map_err(anyhow::Error::from).and_then(|v| {
+        w.into_inner()
+            .map_err(|e| anyhow::anyhow!("写出失败：{}", e.error()))?
+            .sync_all()
+            .context("写出失败")?;
+        Ok(v)
+    });
+    match result {
+        Ok(v) => {
+            std::fs::rename(&tmp, path)
+                .with_context(|| format!("无法写入文件 {}", path.display()))?;
+            Ok(v)
+        }
+        Err(e) => {
+            let _ = std::fs::remove_file(&tmp);
+            Err(e)
+        }
+    }
+}

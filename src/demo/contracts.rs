@@ -1,0 +1,428 @@
+//! Synthetic contracts for demos and benchmarks, written as the contracts CSV (interchange §1)
+//! so they enter through the same import path as a real batch. Deterministic for a seed.
+//! The mix of categories, amounts and parties is shaped like the published 2016 figures.
+
+use chrono::{Datelike, Duration, NaiveDate};
+
+use crate::catalog::region::{self, Level};
+use crate::domain::contract::ContractInput;
+use crate::domain::{id_card, uscc};
+
+/// A small deterministic generator (SplitMix64): no dependency, same rows for the same seed.
+struct Rng(u64);
+
+impl Rng {
+    fn next(&mut self) -> u64 {
+        self.0 = self.0.wrapping_add(0x9E37_79B9_7F4A_7C15);
+        let mut z = self.0;
+        z = (z ^ (z >> 30)).wrapping_mul(0xBF58_476D_1CE4_E5B9);
+        z = (z ^ (z >> 27)).wrapping_mul(0x94D0_49BB_1331_11EB);
+        z ^ (z >> 31)
+    }
+
+    fn below(&mut self, n: u64) -> u64 {
+        self.next() % n.max(1)
+    }
+
+    fn pick<'a, T>(&mut self, items: &'a [T]) -> &'a T {
+        &items[self.below(items.len() as u64) as usize]
+    }
+
+    /// Picks by integer weights.
+    fn weighted<'a, T>(&mut self, items: &'a [(T, u64)]) -> &'a T {
+        let total: u64 = items.iter().map(|(_, w)| w).sum();
+        let mut r = self.below(total);
+        for (item, w) in items {
+            if r < *w {
+                return item;
+            }
+            r -= w;
+        }
+        &items[items.len() - 1].0
+    }
+}
+
+/// Leaf categories weighted roughly as 2016's counts (附表4).
+const CATEGORIES: &[(&str, u64)] = &[
+    ("11", 137),
+    ("12", 11),
+    ("21", 2),
+    ("22", 1),
+    ("23", 2),
+    ("24", 4),
+    ("25", 2),
+    ("26", 1),
+    ("27", 1),
+    ("28", 1),
+    ("29", 1),
+    ("20", 1),
+    ("30", 24),
+    ("41", 132),
+    ("42", 2),
+    ("43", 1),
+];
+
+const WORDS: &[&str] = &[
+    "智能",
+    "新材料",
+    "生物",
+    "电子",
+    "能源",
+    "精密",
+    "信息",
+    "环保",
+    "医药",
+    "海洋",
+    "航空",
+    "储能",
+    "光电",
+    "软件",
+    "数控",
+    "农业",
+    "轨道",
+    "半导体",
+    "水处理",
+    "检测",
+];
+
+/// (name suffix, nature code, USCC department+category)
+const KINDS: &[((&str, &str, &str), u64)] = &[
+    (("科技有限公司", "150", "91"), 60),
+    (("技术股份有限公司", "160", "91"), 15),
+    (("研究院", "021", "12"), 12),
+    (("大学", "022", "12"), 8),
+    (("集团有限公司", "110", "91"), 5),
+];
+
+const FOREIGN: &[(&str, &str)] = &[
+    ("502", "Acme Research Inc."),
+    ("304", "Technik GmbH"),
+    ("116", "株式会社未来技研"),
+    ("110", "香港创新科技有限公司"),
+];
+
+/// One party of the generated pool.
+#[derive(Clone)]
+struct Party {
+    name: String,
+    country: &'static str,
+    admin: String,
+    code: String,
+    nature: &'static str,
+}
+
+fn county_codes(prefix: &str) -> Vec<&'static str> {
+    region::all()
+        .filter(|d| {
+            d.level == Level::County && d.code.starts_with(prefix) && !d.code.ends_with("00")
+        })
+        .map(|d| d.code)
+        .collect()
+}
+
+fn organisation(rng: &mut Rng, admin: &str, serial: u64) -> Party {
+    let (suffix, nature, prefix) = *rng.weighted(KINDS);
+    let place = region::prefecture_of(admin)
+        .or_else(|| region::province_of(admin))
+        .map(|d| {
+            d.name
+                .trim_end_matches("市辖区")
+                .trim_end_matches('市')
+                .to_owned()
+        })
+        .unwrap_or_default();
+    let name = format!("{place}{}{suffix}{serial:04}", rng.pick(WORDS));
+    // 组织机构代码: 8 characters and its GB 11714 check character, then the USCC check character.
+    let org = format!("{:08}", 10_000_000 + rng.below(89_999_999));
+    let org_check = uscc::org_check_char(&org).unwrap_or('0');
+    let body = format!("{prefix}{admin}{org}{org_check}");
+    let check = uscc::check_char(&body).unwrap_or('0');
+    Party {
+        name,
+        country: "142",
+        admin: admin.to_owned(),
+        code: format!("{body}{check}"),
+        nature,
+    }
+}
+
+fn person(rng: &mut Rng, admin: &str) -> Party {
+    let birth = NaiveDate::from_ymd_opt(
+        1960 + rng.below(40) as i32,
+        1 + rng.below(12) as u32,
+        1 + rng.below(28) as u32,
+    )
+    .unwrap_or_default();
+    let body = format!("{admin}{}{:03}", birth.format("%Y%m%d"), rng.below(999));
+    let check = id_card::check_char(&body).unwrap_or('0');
+    let surname = rng.pick(&["王", "李", "张", "刘", "陈", "杨", "赵", "黄"]);
+    Party {
+        name: format!(
+            "{surname}{}",
+            rng.pick(&["明", "华", "强", "芳", "伟", "静"])
+        ),
+        country: "142",
+        admin: admin.to_owned(),
+        code: format!("{body}{check}"),
+        nature: "600",
+    }
+}
+
+/// The demo offices: (office code, territory prefix of its sellers).
+pub const OFFICES: &[(&str, &str)] = &[
+    ("110101", "1101"),
+    ("320101", "3201"),
+    ("440101", "4401"),
+    ("440301", "4403"),
+];
+
+/// `n` contracts of `year` (registered, numbered per office) plus `submitted` ones waiting for
+/// review, as interchange CSV text. `today` bounds every date.
+pub fn csv(n: usize, year: i32, today: NaiveDate, seed: u64) -> String {
+    let mut rng = Rng(seed);
+    let buyers_regions: Vec<&str> = region::all()
+        .filter(|d| {
+            d.level == Level::County
+                && !d.code.ends_with("00")
+                && !matches!(&d.code[..2], "71" | "81" | "82")
+        })
+        .map(|d| d.code)
+        .collect();
+    let mut buyer_pool: Vec<Party> = (0..(n / 4).clamp(20, 20_000))
+        .map(|i| {
+            let admin = *rng.pick(&buyers_regions);
+            organisation(&mut rng, admin, i as u64)
+        })
+        .collect();
+    buyer_pool.extend((0..5).map(|_| {
+        let admin = *rng.pick(&buyers_regions);
+        person(&mut rng, admin)
+    }));
+    let seller_pools: Vec<Vec<Party>> = OFFICES
+        .iter()
+        .enumerate()
+        .map(|(o, (_, prefix))| {
+            let counties = county_codes(prefix);
+            (0..(n / 12).clamp(10, 8_000))
+                .map(|i| {
+                    let admin = *rng.pick(&counties);
+                    if i % 97 == 96 {
+                        person(&mut rng, admin)
+                    } else {
+                        organisation(&mut rng, admin, (o * 10_000 + i) as u64)
+                    }
+                })
+                .collect()
+        })
+        .collect();
+
+    let mut out = String::new();
+    let header: Vec<&str> = [
+        "registration_number",
+        "status",
+        "office_code",
+        "registered_on",
+    ]
+    .into_iter()
+    .chain(ContractInput::FIELDS.iter().copied())
+    .collect();
+    out.push_str(&header.join(","));
+    out.push('\n');
+    let mut serials = vec![0u32; OFFICES.len()];
+    let year_start = NaiveDate::from_ymd_opt(year, 1, 1).unwrap_or(today);
+    let year_end = NaiveDate::from_ymd_opt(year, 12, 31)
+        .unwrap_or(today)
+        .min(today);
+    let span = (year_end - year_start).num_days().max(1) as u64;
+    for i in 0..n {
+        let o = rng.below(OFFICES.len() as u64) as usize;
+        let (office, prefix) = OFFICES[o];
+        // One in five waits for review: signed recently, still in force.
+        let submitted = i % 5 == 4 && year == today.year();
+        let registered_on = if submitted {
+            today
+        } else {
+            year_start + Duration::days(rng.below(span) as i64)
+        };
+        let signed = registered_on - Duration::days(rng.below(60) as i64);
+        let valid_to = if submitted {
+            today + Duration::days(200 + rng.below(700) as i64)
+        } else {
+            registered_on + Duration::days(30 + rng.below(1000) as i64)
+        };
+        let category = *rng.weighted(CATEGORIES);
+        let import = rng.below(100) == 0;
+        let mut seller = rng.pick(&seller_pools[o]).clone();
+        let mut buyer = rng.pick(&buyer_pool).clone();
+        if import {
+            // Technology import: a foreign seller, registered by the domestic buyer's office.
+            let (country, name) = *rng.pick(FOREIGN);
+            seller = Party {
+                name: name.to_owned(),
+                country,
+                admin: String::new(),
+                code: String::new(),
+                nature: "500",
+            };
+            let counties = county_codes(prefix);
+            let admin = *rng.pick(&counties);
+            buyer = organisation(&mut rng, admin, 90_000 + i as u64);
+        } else if rng.below(40) == 0 {
+            let (country, name) = *rng.pick(FOREIGN);
+            buyer = Party {
+                name: name.to_owned(),
+                country,
+                admin: String::new(),
+                code: String::new(),
+                nature: "500",
+            };
+        }
+        let ip = match category {
+            "21" | "22" | "23" => *rng.pick(&["021", "022", "023"]),
+            "24" | "20" => "01",
+            "25" => "03",
+            "26" => "05",
+            "27" => "04",
+            "28" => "06",
+            "29" => "07",
+            _ => *rng.weighted(&[("99", 55), ("01", 25), ("03", 12), ("021", 5), ("022", 3)]),
+        };
+        // Amounts spread over four orders of magnitude, like the national distribution.
+        let magnitude = rng.weighted(&[(4u32, 30), (5, 40), (6, 22), (7, 7), (8, 1)]);
+        let total_fen = (10u64.pow(*magnitude) + rng.below(9 * 10u64.pow(*magnitude))) * 100;
+        let technical_fen = if rng.below(4) == 0 {
+            total_fen * (70 + rng.below(30)) / 100
+        } else {
+            total_fen
+        };
+        let planned = rng.below(8) == 0;
+        let plan = if planned {
+            *rng.pick(&["101", "104", "105", "109", "116", "117", "2", "3", "4"])
+        } else {
+            "9"
+        };
+        let mut input = ContractInput {
+            project_name: format!(
+                "{}{}项目{:05}",
+                rng.pick(WORDS),
+                rng.pick(&[
+                    "关键技术研究",
+                    "系统开发",
+                    "工艺优化",
+                    "检测服务",
+                    "咨询论证",
+                    "成果转化"
+                ]),
+                i
+            ),
+            signed_on: signed.to_string(),
+            valid_from: signed.to_string(),
+            valid_to: valid_to.to_string(),
+            category_code: category.to_owned(),
+            ip_code: ip.to_owned(),
+            tech_field_code: format!("{:02}", 1 + rng.below(11)),
+            objective_code: format!("{:02}", 1 + rng.below(13)),
+            plan_code: plan.to_owned(),
+            plan_name: if planned {
+                format!("{}年度科技计划项目 {:04}", year, rng.below(9999))
+            } else {
+                String::new()
+            },
+            payment_code: rng.pick(&["1", "2", "3", "4", "9"]).to_string(),
+            non_technical_note: if technical_fen < total_fen {
+                "设备、仪器及原材料费用".into()
+            } else {
+                String::new()
+            },
+            third_party_name: if category == "42" {
+                "某某技术转移中心有限公司".into()
+            } else {
+                String::new()
+            },
+            is_related: if rng.below(20) == 0 { "1" } else { "0" }.to_owned(),
+            total_amount_yuan: format!("{}.{:02}", total_fen / 100, total_fen % 100),
+            technical_amount_yuan: format!("{}.{:02}", technical_fen / 100, technical_fen % 100),
+            ..Default::default()
+        };
+        if category.starts_with('2') {
+            input.expected_investment_yuan = format!("{}.00", total_fen / 100 * (1 + rng.below(5)));
+            input.expected_output_yuan = format!("{}.00", total_fen / 100 * (2 + rng.below(20)));
+        }
+        for (side, p) in [("seller", &seller), ("buyer", &buyer)] {
+            let set = |input: &mut ContractInput, suffix: &str, v: String| {
+                input.set(&format!("{side}_{suffix}"), v);
+            };
+            set(&mut input, "name", p.name.clone());
+            set(&mut input, "country_code", p.country.to_owned());
+            set(&mut input, "admin_code", p.admin.clone());
+            set(&mut input, "uscc", p.code.clone());
+            set(&mut input, "nature_code", p.nature.to_owned());
+            set(
+                &mut input,
+                "address",
+                format!(
+                    "{}科技园{}号",
+                    region::full_name(&p.admin).unwrap_or_else(|| "境外".into()),
+                    1 + rng.below(300)
+                ),
+            );
+            set(
+                &mut input,
+                "zipcode",
+                if p.country == "142" {
+                    format!("{}0000", &p.admin.get(..2).unwrap_or("10"))
+                } else {
+                    String::new()
+                },
+            );
+            set(
+                &mut input,
+                "representative",
+                if p.nature == "600" {
+                    String::new()
+                } else {
+                    "张伟".into()
+                },
+            );
+            set(&mut input, "contact", "李娜".into());
+            set(
+                &mut input,
+                "phone",
+                format!("0{}-{:08}", 10 + rng.below(89), rng.below(99_999_999)),
+            );
+        }
+        let (number, status, on) = if submitted {
+            (String::new(), "submitted", String::new())
+        } else {
+            serials[o] += 1;
+            (
+                format!("{year}{office}{:06}", serials[o]),
+                "registered",
+                registered_on.to_string(),
+            )
+        };
+        let mut row: Vec<String> = vec![number, status.to_owned(), office.to_owned(), on];
+        row.extend(
+            ContractInput::FIELDS
+                .iter()
+                .map(|f| input.get(f).unwrap_or_default().to_owned()),
+        );
+        out.push_str(
+            &row.iter()
+                .map(|v| csv_field(v))
+                .collect::<Vec<_>>()
+                .join(","),
+        );
+        out.push('\n');
+    }
+    out
+}
+
+/// RFC 4180 quoting, only where needed.
+fn csv_field(v: &str) -> String {
+    if v.contains([',', '"', '\n', '\r']) {
+        format!("\"{}\"", v.replace('"', "\"\""))
+    } else {
+        v.to_owned()
+    }
+}

@@ -1,0 +1,286 @@
+//! XLSX for the contracts import: reading the first sheet of a workbook as the same CSV text
+//! the CSV reader takes (so both formats share one header check and one row numbering), and
+//! the template workbook offered on the upload page.
+
+use std::io::Cursor;
+
+use calamine::{Data, Reader, Xlsx};
+use rust_xlsxwriter::{Format, FormatAlign, Note, Workbook, Worksheet, XlsxError};
+
+use super::contracts_csv::{self, column_help, column_label, columns};
+use crate::catalog::{category, country, ip, nature, objective, payment, plan, tech_field};
+
+/// Converts the first sheet of an XLSX workbook to CSV text: header in row 1, each sheet row
+/// one CSV line (blank rows kept, so row numbers stay those of the sheet). Codes should be text
+/// cells; numbers are written without a trailing `.0` and date cells as `YYYY-MM-DD`.
+pub fn first_sheet_as_csv(bytes: &[u8]) -> Result<Vec<u8>, String> {
+    let unreadable = |e: &dyn std::fmt::Display| format!("file: 无法读取 Excel 工作簿：{e}");
+    let mut workbook: Xlsx<_> =
+        calamine::open_workbook_from_rs(Cursor::new(bytes)).map_err(|e| unreadable(&e))?;
+    let range = match workbook.worksheet_range_at(0) {
+        Some(r) => r.map_err(|e| unreadable(&e))?,
+        None => return Err("file: 工作簿中没有工作表".into()),
+    };
+    let Some((first_row, first_col)) = range.start() else {
+        return Ok(Vec::new()); // an empty sheet reads as an empty file
+    };
+    if first_row != 0 {
+        return Err("file: 第一个工作表的第 1 行应为表头（列名）".into());
+    }
+    let (height, width) = range.get_size();
+    let first_col = first_col as usize;
+    // Absolute column `c` of sheet row `r` (the range starts at its first used cell).
+    let cell = |r: usize, c: usize| -> String {
+        c.checked_sub(first_col)
+            .and_then(|c| range.get((r, c)))
+            .map(cell_text)
+            .unwrap_or_default()
+    };
+    let last_col = first_col + width;
+    let mut header: Vec<String> = (0..last_col)
+        .map(|c| cell(0, c).trim().to_owned())
+        .collect();
+    while header.last().is_some_and(String::is_empty) {
+        header.pop();
+    }
+    if let Some(i) = header.iter().position(String::is_empty) {
+        return Err(format!("file: 表头第 {} 列没有列名", i + 1));
+    }
+    let mut out = String::new();
+    contracts_csv::push_record(&mut out, header.iter().map(String::as_str));
+    for r in 1..height {
+        let mut cells: Vec<String> = (0..last_col).map(|c| cell(r, c)).collect();
+        // Formatted but empty cells beyond the header are not data.
+        while cells.len() > header.len() && cells.last().is_some_and(|c| c.trim().is_empty()) {
+            cells.pop();
+        }
+        if cells.iter().all(|c| c.trim().is_empty()) {
+            out.push('\n');
+        } else {
+            contracts_csv::push_record(&mut out, cells.iter().map(String::as_str));
+        }
+    }
+    Ok(out.into_bytes())
+}
+
+/// The text of a cell as a clerk would have typed it.
+fn cell_text(data: &Data) -> String {
+    match data {
+        Data::Empty => String::new(),
+        Data::String(s) | Data::DurationIso(s) => s.clone(),
+        Data::Int(i) => i.to_string(),
+        Data::Float(f) => number_text(*f),
+        Data::Bool(b) => if *b { "1" } else { "0" }.to_owned(),
+        Data::DateTime(dt) => {
+            let (y, m, d, ..) = dt.to_ymd_hms_milli();
+            format!("{y:04}-{m:02}-{d:02}")
+        }
+        // "2026-03-01T00:00:00" → the date part.
+        Data::DateTimeIso(s) => s.split('T').next().unwrap_or_default().to_owned(),
+        Data::Error(e) => e.to_string(),
+    }
+}
+
+/// A number cell as text: integers without a fraction, others in their shortest exact form.
+fn number_text(f: f64) -> String {
+    if f.fract() == 0.0 && f.abs() < 1e15 {
+        format!("{}", f as i64)
+    } else {
+        format!("{f}")
+    }
+}
+
+/// The sheet clerks fill in.
+pub const DATA_SHEET: &str = "合同";
+
+/// The template workbook: the data sheet with the exact header row (a note on each header
+/// cell says what the column holds; every column is formatted as text so codes keep their
+/// leading zeros), a "填写说明" sheet, and one sheet per code list. `rows` are written below
+/// the header as text cells (empty for the blank template).
+pub fn template(rows: &[Vec<String>]) -> Result<Vec<u8>, XlsxError> {
+    let mut workbook = Workbook::new();
+    let bold = Format::new().set_bold();
+    let text = Format::new().set_num_format("@");
+    let wrap = Format::new().set_text_wrap().set_align(FormatAlign::Top);
+
+    let sheet = workbook.add_worksheet();
+    sheet.set_name(DATA_SHEET)?;
+    for (col, name) in columns().enumerate() {
+        let col = col as u16;
+        sheet.set_column_format(col, &text)?;
+        sheet.set_column_width(col, 18)?;
+        sheet.write_string_with_format(0, col, name, &bold)?;
+        let (when, what) = column_help(name);
+        let note = Note::new(format!("{}（{when}）：{what}", column_label(name)))
+            .add_author_prefix(false)
+            .set_width(320)
+            .set_height(120);
+        sheet.insert_note(0, col, &note)?;
+    }
+    sheet.set_freeze_panes(1, 0)?;
+    for (r, row) in rows.iter().enumerate() {
+        for (c, value) in row.iter().enumerate() {
+            if !value.is_empty() {
+                sheet.write_string_with_format(r as u32 + 1, c as u16, value, &text)?;
+            }
+        }
+    }
+
+    let help = workbook.add_worksheet();
+    help.set_name("填写说明")?;
+    let intro = [
+        "在“合同”工作表中每行填写一份合同（主卖方和主买方），第 1 行的列名不要改动；把鼠标停在列名上可看到该列的说明。",
+        "代码请按文本填写（保留前导零，如 01、021）；日期写成 YYYY-MM-DD；金额以元为单位，最多 2 位小数，不用千分位。",
+        "导入是全有或全无的：任何一行有错误都不会写入，系统会逐条列出“row 行号, 列名: 说明”。",
+        "登记员只能导入本登记机构的待审核（submitted）合同；已登记（registered）的历史合同由部级用户或命令行导入。",
+    ];
+    help.set_column_width(0, 24)?;
+    help.set_column_width(1, 22)?;
+    help.set_column_width(2, 20)?;
+    help.set_column_width(3, 80)?;
+    for (r, line) in intro.iter().enumerate() {
+        help.write_string(r as u32, 0, *line)?;
+    }
+    let top = intro.len() as u32 + 1;
+    for (c, title) in ["列名", "名称", "是否必填", "填写要求"].iter().enumerate() {
+        help.write_string_with_format(top, c as u16, *title, &bold)?;
+    }
+    for (i, name) in columns().enumerate() {
+        let r = top + 1 + i as u32;
+        let (when, what) = column_help(name);
+        help.write_string(r, 0, name)?;
+        help.write_string(r, 1, column_label(name))?;
+        help.write_string(r, 2, when)?;
+        help.write_string_with_format(r, 3, what, &wrap)?;
+    }
+
+    code_sheet(
+        workbook.add_worksheet(),
+        "合同类别",
+        category::leaves().map(|l| (l.code.to_owned(), l.full_label())),
+    )?;
+    code_sheet(
+        workbook.add_worksheet(),
+        "知识产权类别",
+        ip::ALL
+            .iter()
+            .filter(|t| t.selectable)
+            .map(|t| (t.code.to_owned(), t.label.to_owned())),
+    )?;
+    code_sheet(
+        workbook.add_worksheet(),
+        "技术领域",
+        tech_field::ALL
+            .iter()
+            .map(|t| (t.code.to_owned(), t.label.to_owned())),
+    )?;
+    code_sheet(
+        workbook.add_worksheet(),
+        "社会经济目标",
+        objective::ALL
+            .iter()
+            .map(|o| (o.code.to_owned(), o.label.to_owned())),
+    )?;
+    code_sheet(
+        workbook.add_worksheet(),
+        "计划来源",
+        plan::ALL
+            .iter()
+            .filter(|p| p.selectable)
+            .map(|p| (p.code.to_owned(), p.label.to_owned())),
+    )?;
+    code_sheet(
+        workbook.add_worksheet(),
+        "支付方式",
+        payment::ALL
+            .iter()
+            .map(|p| (p.code.to_owned(), p.label.to_owned())),
+    )?;
+    code_sheet(
+        workbook.add_worksheet(),
+        "性质",
+        nature::selectable().map(|n| (n.code.to_owned(), n.label.to_owned())),
+    )?;
+    code_sheet(
+        workbook.add_worksheet(),
+        "国别",
+        country::ALL
+            .iter()
+            .map(|c| (c.code.to_owned(), c.label.to_owned())),
+    )?;
+    workbook.save_to_buffer()
+}
+
+/// One code list: code (a text cell) and label, with a header row.
+fn code_sheet(
+    sheet: &mut Worksheet,
+    name: &str,
+    entries: impl Iterator<Item = (String, String)>,
+) -> Result<(), XlsxError> {
+    let bold = Format::new().set_bold();
+    let text = Format::new().set_num_format("@");
+    sheet.set_name(name)?;
+    sheet.set_column_format(0, &text)?;
+    sheet.set_column_width(0, 10)?;
+    sheet.set_column_width(1, 48)?;
+    sheet.write_string_with_format(0, 0, "代码", &bold)?;
+    sheet.write_string_with_format(0, 1, "名称", &bold)?;
+    for (i, (code, label)) in entries.enumerate() {
+        let r = i as u32 + 1;
+        sheet.write_string_with_format(r, 0, &code, &text)?;
+        sheet.write_string(r, 1, &label)?;
+    }
+    Ok(())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn numbers_read_as_typed() {
+        assert_eq!(number_text(142.0), "142");
+        assert_eq!(number_text(1250000.5), "1250000.5");
+        assert_eq!(number_text(0.1), "0.1");
+        assert_eq!(cell_text(&Data::Bool(true)), "1");
+        assert_eq!(
+            cell_text(&Data::DateTimeIso("2026-03-01T00:00:00".into())),
+            "2026-03-01"
+        );
+    }
+
+    #[test]
+    fn the_template_reads_back_as_its_header() {
+        let bytes = template(&[]).expect("template");
+        assert!(bytes.starts_with(b"PK"));
+        let csv = first_sheet_as_csv(&bytes).expect("readable");
+        assert_eq!(
+            String::from_utf8(csv).unwrap(),
+            contracts_csv::header_line()
+        );
+    }
+
+    #[test]
+    fn filled_rows_keep_their_text_and_row_numbers() {
+        let width = columns().count();
+        let mut row = vec![String::new(); width];
+        row[1] = "submitted".into();
+        row[4] = "项目, 含逗号".into();
+        let blank = vec![String::new(); width];
+        let bytes = template(&[row.clone(), blank, row]).expect("template");
+        let csv = String::from_utf8(first_sheet_as_csv(&bytes).unwrap()).unwrap();
+        let lines: Vec<&str> = csv.lines().collect();
+        assert_eq!(lines.len(), 4, "{csv}");
+        assert!(
+            lines[1].starts_with(",submitted,,,\"项目, 含逗号\""),
+            "{csv}"
+        );
+        assert_eq!(lines[2], "");
+    }
+
+    #[test]
+    fn garbage_is_a_file_problem() {
+        let e = first_sheet_as_csv(b"PK\x03\x04 not really a zip").unwrap_err();
+        assert!(e.starts_with("file: 无法读取 Excel 工作簿"), "{e}");
+    }
+}

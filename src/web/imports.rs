@@ -1,0 +1,237 @@
+//! The batch upload of contracts (interchange.md §1): the upload page with the column summary,
+//! the template workbook, the upload itself and the download of its problem list. The import
+//! rules live in `crate::batch`; this module only moves files and reports.
+
+use actix_web::http::StatusCode;
+use actix_web::{HttpRequest, HttpResponse, web};
+use askama::Template;
+use serde::Deserialize;
+
+use super::form_data::FormData;
+use super::page::{Ctx, CurrentUser, format_cst, html, render, see_other};
+use super::{AppError, AppState, with_conn};
+use crate::batch::{self, Importer};
+use crate::db::{self, import_reports::NewImportReport};
+use crate::export::{contracts_csv, xlsx};
+
+/// The largest file the upload takes; bigger batches go through the command line.
+pub const MAX_UPLOAD_BYTES: usize = 20 * 1024 * 1024;
+/// Problem lines shown on the page; the download has them all.
+const SHOWN_LINES: usize = 1000;
+
+struct ColumnRow {
+    name: &'static str,
+    label: &'static str,
+    when: &'static str,
+    what: &'static str,
+}
+
+/// What the last import did, as the page shows it.
+struct Outcome {
+    succeeded: bool,
+    file_name: String,
+    at: String,
+    summary: String,
+    lines: Vec<String>,
+    total_lines: usize,
+    report_id: i64,
+}
+
+#[derive(Template)]
+#[template(path = "imports/contracts.html")]
+struct ImportPage {
+    ctx: Ctx,
+    /// A clerk's own office (clerks import only its submitted contracts).
+    office: Option<String>,
+    may_register: bool,
+    max_mb: usize,
+    columns: Vec<ColumnRow>,
+    upload_error: Option<String>,
+    outcome: Option<Outcome>,
+}
+
+fn importer_of(user: &CurrentUser) -> Result<Importer, AppError> {
+    Importer::of(&user.account).ok_or(AppError::Forbidden)
+}
+
+fn page(ctx: Ctx, importer: &Importer) -> ImportPage {
+    let (office, may_register) = match importer {
+        Importer::Clerk { office_code, .. } => (Some(office_code.clone()), false),
+        _ => (None, true),
+    };
+    ImportPage {
+        ctx,
+        office,
+        may_register,
+        max_mb: MAX_UPLOAD_BYTES >> 20,
+        columns: contracts_csv::columns()
+            .map(|name| {
+                let (when, what) = contracts_csv::column_help(name);
+                ColumnRow {
+                    name,
+                    label: contracts_csv::column_label(name),
+                    when,
+                    what,
+                }
+            })
+            .collect(),
+        upload_error: None,
+        outcome: None,
+    }
+}
+
+#[derive(Debug, Default, Deserialize)]
+pub struct ShowQuery {
+    #[serde(default)]
+    report: Option<i64>,
+}
+
+/// The upload page; `?report=ID` shows the outcome of the user's last import.
+pub async fn show(
+    state: web::Data<AppState>,
+    ctx: Ctx,
+    user: CurrentUser,
+    q: web::Query<ShowQuery>,
+) -> Result<HttpResponse, AppError> {
+    let importer = importer_of(&user)?;
+    let mut p = page(ctx, &importer);
+    if let Some(id) = q.report {
+        let user_id = user.account.id;
+        let report = with_conn(&state, move |c| {
+            Ok(db::import_reports::find_own(c, user_id, id)?)
+        })
+        .await?;
+        p.outcome = report.map(|r| {
+            let lines: Vec<String> = r.body.lines().map(str::to_owned).collect();
+            Outcome {
+                succeeded: r.succeeded,
+                file_name: r.file_name,
+                at: format_cst(r.created_at),
+                summary: r.summary,
+                total_lines: lines.len(),
+                lines: lines.into_iter().take(SHOWN_LINES).collect(),
+                report_id: r.id,
+            }
+        });
+    }
+    html(&p)
+}
+
+/// Takes the uploaded file and imports it: 303 to the page with the outcome when it was
+/// imported, 422 with every problem when nothing was.
+pub async fn upload(
+    req: HttpRequest,
+    state: web::Data<AppState>,
+    ctx: Ctx,
+    user: CurrentUser,
+    payload: web::Payload,
+) -> Result<HttpResponse, AppError> {
+    let importer = importer_of(&user)?;
+    let data = FormData::read(&req, payload).await?;
+    let file = data.files.into_iter().find(|f| f.field == "file");
+    let refuse = |ctx: Ctx, status: StatusCode, message: String| {
+        let mut p = page(ctx, &importer);
+        p.upload_error = Some(message);
+        render(&p, status)
+    };
+    let Some(file) = file else {
+        return refuse(
+            ctx,
+            StatusCode::UNPROCESSABLE_ENTITY,
+            "请选择要导入的 CSV 或 Excel（.xlsx）文件".into(),
+        );
+    };
+    if file.bytes.len() > MAX_UPLOAD_BYTES {
+        return refuse(
+            ctx,
+            StatusCode::PAYLOAD_TOO_LARGE,
+            format!(
+                "文件“{}”超过 {} MB，未导入。请拆分为多个文件上传，或由系统管理员在命令行用 techreg import contracts 导入。",
+                file.filename,
+                MAX_UPLOAD_BYTES >> 20
+            ),
+        );
+    }
+    let file_name: String = file.filename.chars().take(200).collect();
+    let (actor, user_id) = (user.actor.clone(), user.account.id);
+    let stored_importer = importer.clone();
+    let name = file_name.clone();
+    let (report_id, outcome) = with_conn(&state, move |c| {
+        let now = db::now();
+        let result = batch::import_file(c, &actor, &stored_importer, &name, &file.bytes, now);
+        let (succeeded, summary, lines) = match &result {
+            Ok(s) => (true, s.describe(), s.warnings.clone()),
+            Err(p) => (false, p.describe(), p.lines.clone()),
+        };
+        let mut body = lines.join("\n");
+        if !body.is_empty() {
+            body.push('\n');
+        }
+        let id = db::import_reports::replace(
+            c,
+            &NewImportReport {
+                user_id,
+                created_at: now,
+                file_name: &name,
+                succeeded,
+                summary: &summary,
+                body: &body,
+            },
+        )?;
+        let outcome = Outcome {
+            succeeded,
+            file_name: name.clone(),
+            at: format_cst(now),
+            summary,
+            total_lines: lines.len(),
+            lines: lines.into_iter().take(SHOWN_LINES).collect(),
+            report_id: id,
+        };
+        Ok((id, outcome))
+    })
+    .await?;
+    if outcome.succeeded {
+        return Ok(see_other(
+            &format!("/imports/contracts?report={report_id}"),
+            Some("contracts_imported"),
+            state.settings.secure_cookies,
+        ));
+    }
+    let mut p = page(ctx, &importer);
+    p.outcome = Some(outcome);
+    render(&p, StatusCode::UNPROCESSABLE_ENTITY)
+}
+
+/// The template workbook: the header row with a note per column, instructions, code lists.
+pub async fn template() -> Result<HttpResponse, AppError> {
+    let bytes = web::block(|| xlsx::template(&[]))
+        .await?
+        .map_err(|e| AppError::Other(anyhow::anyhow!("模板生成失败：{e}")))?;
+    Ok(HttpResponse::Ok()
+        .content_type("application/vnd.openxmlformats-officedocument.spreadsheetml.sheet")
+        .insert_header((
+            "Content-Disposition",
+            "attachment; filename=\"contracts-template.xlsx\"",
+        ))
+        .body(bytes))
+}
+
+/// The problem list of the user's own report `id`, as a UTF-8 text file.
+pub async fn report_text(
+    state: web::Data<AppState>,
+    user: CurrentUser,
+    path: web::Path<i64>,
+) -> Result<HttpResponse, AppError> {
+    let (id, user_id) = (path.into_inner(), user.account.id);
+    let report = with_conn(&state, move |c| {
+        db::import_reports::find_own(c, user_id, id)?.ok_or(AppError::NotFound)
+    })
+    .await?;
+    Ok(HttpResponse::Ok()
+        .content_type("text/plain; charset=utf-8")
+        .insert_header((
+            "Content-Disposition",
+            format!("attachment; filename=\"import-report-{id}.txt\""),
+        ))
+        .body(report.body))
+}

@@ -1,0 +1,196 @@
+//! Quick code entry and the party directory lookup: small JSON answers for the form's
+//! suggestions. The forms work without them (codes can be typed, the directory can be used
+//! with the form's own lookup buttons).
+
+use actix_web::{HttpResponse, web};
+use serde::{Deserialize, Serialize};
+
+use super::page::CurrentUser;
+use super::{AppError, AppState, with_conn};
+use crate::catalog::{country, nature, objective, plan, region, tech_field};
+use crate::db;
+use crate::db::parties::PartyRow;
+use crate::domain::text;
+
+#[derive(Deserialize)]
+pub struct Query {
+    #[serde(default)]
+    q: String,
+}
+
+#[derive(Serialize)]
+struct Suggestion {
+    code: String,
+    label: String,
+}
+
+const MAX_SUGGESTIONS: usize = 20;
+
+/// Whether an entry matches what was typed: a code prefix or a part of the name.
+fn matches(code: &str, label: &str, q: &str) -> bool {
+    q.is_empty() || code.starts_with(q) || label.contains(q)
+}
+
+/// The entries of one code list matching `q` (a code prefix or a few characters of the name).
+pub fn suggestions(list: &str, q: &str) -> Option<Vec<(String, String)>> {
+    let q = text::compact(q);
+    let pick = |items: Vec<(String, String)>| {
+        items
+            .into_iter()
+            .filter(|(c, l)| matches(c, l, &q))
+            .take(MAX_SUGGESTIONS)
+            .collect()
+    };
+    let owned = |c: &str, l: &str| (c.to_owned(), l.to_owned());
+    Some(match list {
+        "regions" => region::all()
+            .filter_map(|d| {
+                let full = region::full_name(d.code).unwrap_or_else(|| d.name.to_owned());
+                matches(d.code, &full, &q).then(|| (d.code.to_owned(), full))
+            })
+            .take(MAX_SUGGESTIONS)
+            .collect(),
+        "countries" => pick(
+            country::ALL
+                .iter()
+                .map(|c| owned(c.code, c.label))
+                .collect(),
+        ),
+        "tech_fields" => pick(
+            tech_field::ALL
+                .iter()
+                .map(|t| owned(t.code, t.label))
+                .collect(),
+        ),
+        "objectives" => pick(
+            objective::ALL
+                .iter()
+                .map(|o| owned(o.code, o.label))
+                .collect(),
+        ),
+        "plans" => pick(
+            plan::ALL
+                .iter()
+                .filter(|p| p.selectable)
+                .map(|p| owned(p.code, p.label))
+                .collect(),
+        ),
+        "natures" => pick(
+            nature::selectable()
+                .map(|n| owned(n.code, n.label))
+                .collect(),
+        ),
+        _ => return None,
+    })
+}
+
+pub async fn codes(
+    list: web::Path<String>,
+    q: web::Query<Query>,
+) -> Result<HttpResponse, AppError> {
+    let items = suggestions(&list, &q.q).ok_or(AppError::NotFound)?;
+    let body: Vec<Suggestion> = items
+        .into_iter()
+        .map(|(code, label)| Suggestion { code, label })
+        .collect();
+    Ok(HttpResponse::Ok().json(body))
+}
+
+/// A directory entry as the form fills it in.
+#[derive(Debug, Clone, Serialize)]
+pub struct PartyFill {
+    pub name: String,
+    pub country_code: String,
+    pub admin_code: String,
+    pub uscc: String,
+    pub nature_code: String,
+    pub address: String,
+    pub zipcode: String,
+    pub representative: String,
+    pub contact: String,
+    pub phone: String,
+    pub updated: String,
+    pub updated_by: String,
+}
+
+impl From<PartyRow> for PartyFill {
+    fn from(p: PartyRow) -> Self {
+        PartyFill {
+            updated: super::page::format_cst(p.updated_at),
+            name: p.name,
+            country_code: p.country_code,
+            admin_code: p.admin_code,
+            uscc: p.id_code,
+            nature_code: p.nature_code,
+            address: p.address,
+            zipcode: p.zipcode,
+            representative: p.representative,
+            contact: p.contact,
+            phone: p.phone,
+            updated_by: p.updated_by,
+        }
+    }
+}
+
+/// Directory entries for a typed USCC, ID number or name. Natural persons are found only by
+/// their full ID number and only within the clerk's province-level authority, so the lookup
+/// never discloses a person's ID.
+pub async fn find_parties(
+    state: &AppState,
+    authority: String,
+    q: &str,
+) -> Result<Vec<PartyFill>, AppError> {
+    let q = text::compact(q).to_uppercase();
+    if q.chars().count() < 2 {
+        return Ok(Vec::new());
+    }
+    let typed = text::normalise_name(&q);
+    let rows = with_conn(state, move |c| {
+        Ok(db::parties::search(
+            c,
+            &authority,
+            &typed,
+            MAX_SUGGESTIONS as i64,
+        )?)
+    })
+    .await?;
+    Ok(rows
+        .into_iter()
+        .filter(|p| p.kind != "person" || p.id_code == q)
+        .map(PartyFill::from)
+        .collect())
+}
+
+pub async fn parties(
+    state: web::Data<AppState>,
+    user: CurrentUser,
+    q: web::Query<Query>,
+) -> Result<HttpResponse, AppError> {
+    let authority = user.account.authority_code.clone().unwrap_or_default();
+    let found = find_parties(&state, authority, &q.q).await?;
+    Ok(HttpResponse::Ok().json(found))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn suggests_by_code_prefix_or_name() {
+        let by_code = suggestions("regions", "1101").unwrap();
+        assert!(by_code.iter().any(|(c, _)| c == "110108"));
+        let by_name = suggestions("regions", "海淀").unwrap();
+        assert!(by_name.iter().any(|(c, _)| c == "110108"), "{by_name:?}");
+        assert!(suggestions("regions", "").unwrap().len() <= MAX_SUGGESTIONS);
+        let fields = suggestions("tech_fields", "新材料").unwrap();
+        assert_eq!(fields.len(), 1);
+        assert!(
+            suggestions("natures", "１５０")
+                .unwrap()
+                .iter()
+                .any(|(c, _)| c == "150"),
+            "full-width digits"
+        );
+        assert!(suggestions("colours", "x").is_none());
+    }
+}
