@@ -1,0 +1,2 @@
+DROP INDEX contracts_by_authority_newest;
+DROP INDEX contracts_by_office_newest;
