@@ -215,16 +215,19 @@ pub fn duplicate_of(
     key: &str,
     except_id: Option<i64>,
 ) -> QueryResult<Option<i64>> {
-    let mut q = contracts::table
+    // By the key's index alone; the status is checked here (see `filed_with_duplicate_keys`).
+    let rows: Vec<(i64, String)> = contracts::table
         .filter(contracts::duplicate_key.eq(key))
-        .filter(contracts::status.eq_any(["submitted", "registered"]))
-        .select(contracts::id)
-        .into_boxed::<MultiBackend>();
-    if let Some(id) = except_id {
-        q = q.filter(contracts::id.ne(id));
-    }
-    q.first(conn).optional()
+        .select((contracts::id, contracts::status))
+        .load(conn)?;
+    Ok(rows
+        .into_iter()
+        .find(|(id, status)| Some(*id) != except_id && FILED.contains(&status.as_str()))
+        .map(|(id, _)| id))
 }
+
+/// The states in which a contract counts for the duplicate guard.
+const FILED: [&str; 2] = ["submitted", "registered"];
 
 pub fn count(conn: &mut DbConn, scope: &Scope) -> QueryResult<i64> {
     scoped(scope).count().get_result(conn)
@@ -459,12 +462,17 @@ pub fn filed_with_duplicate_keys(
 ) -> QueryResult<Vec<(String, i64)>> {
     let mut found = Vec::new();
     for chunk in keys.chunks(LOOKUP_CHUNK) {
-        let rows: Vec<(Option<String>, i64)> = contracts::table
+        // Filter by the key alone and check the status here: with a status condition in SQL,
+        // SQLite may walk the status index (nearly every filed row) instead of the key's.
+        let rows: Vec<(Option<String>, i64, String)> = contracts::table
             .filter(contracts::duplicate_key.eq_any(chunk))
-            .filter(contracts::status.eq_any(["submitted", "registered"]))
-            .select((contracts::duplicate_key, contracts::id))
+            .select((contracts::duplicate_key, contracts::id, contracts::status))
             .load(conn)?;
-        found.extend(rows.into_iter().filter_map(|(k, id)| Some((k?, id))));
+        found.extend(
+            rows.into_iter()
+                .filter(|(_, _, status)| FILED.contains(&status.as_str()))
+                .filter_map(|(k, id, _)| Some((k?, id))),
+        );
     }
     Ok(found)
 }
