@@ -82,10 +82,6 @@ fn run(rows: usize) -> anyhow::Result<()> {
         conn.backend(),
         started.elapsed().as_secs_f64()
     );
-    if let DbConn::Sqlite(_) = &*conn {
-        use diesel::connection::SimpleConnection;
-        conn.batch_execute("ANALYZE")?;
-    }
 
     let office = Scope::Office("440101".into());
     let province = Scope::Authority("440000".into());
@@ -104,6 +100,14 @@ fn run(rows: usize) -> anyhow::Result<()> {
         text: Some("储能".into()),
         ..Default::default()
     };
+    let common = ContractFilter {
+        text: Some("有限公司".into()),
+        ..Default::default()
+    };
+    let three = ContractFilter {
+        text: Some("新材料".into()),
+        ..Default::default()
+    };
     let party = ContractFilter {
         text: Some(techreg::domain::text::normalise_name("研究院0012")),
         ..Default::default()
@@ -120,6 +124,7 @@ fn run(rows: usize) -> anyhow::Result<()> {
         ),
         ("clerk: by amount", &office, &none, Sort::AmountDesc),
         ("clerk: name search 储能", &office, &text, Sort::Newest),
+        ("clerk: name search 新材料", &office, &three, Sort::Newest),
         (
             "province: newest, first page",
             &province,
@@ -135,6 +140,18 @@ fn run(rows: usize) -> anyhow::Result<()> {
         ("ministry: newest, first page", &nation, &none, Sort::Newest),
         ("ministry: by amount", &nation, &none, Sort::AmountDesc),
         ("ministry: name search 储能", &nation, &text, Sort::Newest),
+        (
+            "ministry: name search 有限公司 (most rows)",
+            &nation,
+            &common,
+            Sort::Newest,
+        ),
+        (
+            "ministry: name search 新材料, by amount",
+            &nation,
+            &three,
+            Sort::AmountDesc,
+        ),
         (
             "ministry: party search 研究院0012",
             &nation,

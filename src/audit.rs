@@ -57,6 +57,13 @@ pub fn action_label(action: &str) -> &'static str {
         "office.update" => "修改登记机构",
         "office.import" => "导入登记机构",
         "contract.import" => "批量导入合同",
+        "contract.save" => "保存合同草稿",
+        "contract.submit" => "提交合同审核",
+        "contract.resubmit" => "重新提交审核",
+        "contract.approve" => "准予登记",
+        "contract.return" => "退回补正",
+        "contract.refuse" => "不予登记",
+        "party.update" => "更新当事人名录",
         _ => "其他操作",
     }
 }
@@ -66,6 +73,8 @@ pub fn object_label(object_type: &str) -> &'static str {
     match object_type {
         "user" => "账号",
         "office" => "登记机构",
+        "contract" => "合同",
+        "party" => "当事人",
         _ => "对象",
     }
 }
@@ -84,4 +93,24 @@ pub const ACTIONS: &[&str] = &[
     "office.update",
     "office.import",
     "contract.import",
+    "contract.save",
+    "contract.submit",
+    "contract.resubmit",
+    "contract.approve",
+    "contract.return",
+    "contract.refuse",
+    "party.update",
 ];
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn every_filterable_action_has_a_label() {
+        for a in ACTIONS {
+            assert_ne!(action_label(a), "其他操作", "{a}");
+        }
+        assert_eq!(object_label("contract"), "合同");
+    }
+}

@@ -29,8 +29,9 @@ use crate::domain::office_code::OfficeCode;
 use crate::domain::regnum::RegistrationNumber;
 use crate::domain::role::{Role, Scope};
 use crate::domain::rules::{self, RuleContext};
+use crate::domain::status;
 use crate::export::contracts_csv::{self, ContractRecord, column_index};
-use crate::filing::{self, status};
+use crate::filing;
 
 /// Who imports, which decides what a file may hold.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -183,6 +184,13 @@ pub fn import_records(
     let lines = sorted_lines(&mut problems);
     match result {
         Ok(mut summary) => {
+            if rows >= STATISTICS_REFRESH_ROWS {
+                // A plan made while the table was small (PostgreSQL keeps generic plans of
+                // prepared statements) would scan the grown table in every later lookup.
+                if let Err(e) = db::refresh_statistics(conn) {
+                    tracing::warn!(error = %e, "refreshing planner statistics after an import failed");
+                }
+            }
             summary.rows = rows;
             summary.warnings = lines;
             Ok(summary)
@@ -194,6 +202,9 @@ pub fn import_records(
         Err(Failure::Db(e)) => Err(db_failure(e)),
     }
 }
+
+/// Imports of at least this many rows refresh the planner's statistics afterwards.
+const STATISTICS_REFRESH_ROWS: usize = 1_000;
 
 enum Failure {
     Problems,

@@ -15,4 +15,5 @@ pub mod demo;
 pub mod domain;
 pub mod export;
 pub mod filing;
+pub mod review;
 pub mod web;

@@ -9,6 +9,7 @@ pub mod nature;
 pub mod objective;
 pub mod payment;
 pub mod plan;
+pub mod refusal;
 pub mod region;
 pub mod rows;
 pub mod tech_field;

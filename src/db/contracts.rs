@@ -185,6 +185,60 @@ pub fn update_if_version(
     Ok(n == 1)
 }
 
+/// The columns a reviewer's decision changes.
+#[derive(Debug, Clone, PartialEq, Eq, AsChangeset)]
+#[diesel(table_name = contracts, treat_none_as_null = true)]
+pub struct Decided {
+    pub status: String,
+    pub version: i32,
+    pub registration_number: Option<String>,
+    pub registered_on: Option<NaiveDate>,
+    pub review_note: Option<String>,
+    pub updated_at: NaiveDateTime,
+}
+
+/// Records a decision on a contract that still waits for review at `expected_version`;
+/// returns false when it no longer does (decided or changed by someone else first).
+pub fn record_decision(
+    conn: &mut DbConn,
+    id: i64,
+    expected_version: i32,
+    decided: &Decided,
+) -> QueryResult<bool> {
+    let n = diesel::update(
+        contracts::table
+            .find(id)
+            .filter(contracts::version.eq(expected_version))
+            .filter(contracts::status.eq(crate::domain::status::SUBMITTED)),
+    )
+    .set(decided)
+    .execute(conn)?;
+    Ok(n == 1)
+}
+
+/// How many contracts of an authority wait for review, and how many of them were submitted
+/// before `overdue_before`.
+pub fn waiting_counts(
+    conn: &mut DbConn,
+    authority: &str,
+    overdue_before: NaiveDateTime,
+) -> QueryResult<(i64, i64)> {
+    use crate::domain::status::{REGISTERED, SUBMITTED};
+    // The status terms name the partial index `contracts_unregistered_by_authority`.
+    let waiting = || {
+        contracts::table
+            .filter(contracts::authority_code.eq(authority.to_owned()))
+            .filter(contracts::status.eq(SUBMITTED))
+            .filter(contracts::status.ne(REGISTERED))
+    };
+    let all = waiting().count().get_result(conn)?;
+    let overdue = waiting()
+        .filter(contracts::submitted_at.lt(overdue_before))
+        .count()
+        .get_result(conn)?;
+    Ok((all, overdue))
+}
+
 /// Restricts a query to the contracts a scope may see (system administrators see none).
 fn scoped<'a>(scope: &Scope) -> contracts::BoxedQuery<'a, MultiBackend> {
     let q = contracts::table.into_boxed::<MultiBackend>();
@@ -233,10 +287,22 @@ pub fn count(conn: &mut DbConn, scope: &Scope) -> QueryResult<i64> {
     scoped(scope).count().get_result(conn)
 }
 
+/// How many contracts of the scope are in state `status`.
+pub fn count_with_status(conn: &mut DbConn, scope: &Scope, status: &str) -> QueryResult<i64> {
+    let mut q = scoped(scope).filter(contracts::status.eq(status.to_owned()));
+    if status != crate::domain::status::REGISTERED {
+        // Names the condition of the partial indexes `contracts_unregistered_by_*`.
+        q = q.filter(contracts::status.ne(crate::domain::status::REGISTERED));
+    }
+    q.count().get_result(conn)
+}
+
 /// Filters of the contract list (all optional).
 #[derive(Debug, Clone, Default, PartialEq, Eq)]
 pub struct ContractFilter {
     pub status: Option<String>,
+    /// One office within the scope (a province's queue narrowed to an office).
+    pub office: Option<String>,
     /// A leaf category code, or a parent ("1"–"4") for all its leaves.
     pub category: Option<String>,
     pub signed_from: Option<NaiveDate>,
@@ -252,6 +318,8 @@ pub struct ContractFilter {
 pub enum Sort {
     #[default]
     Newest,
+    /// First come, first served: the review queue.
+    Oldest,
     SignedDesc,
     AmountDesc,
 }
@@ -259,6 +327,7 @@ pub enum Sort {
 impl Sort {
     pub fn parse(s: &str) -> Sort {
         match s {
+            "oldest" => Sort::Oldest,
             "signed" => Sort::SignedDesc,
             "amount" => Sort::AmountDesc,
             _ => Sort::Newest,
@@ -268,6 +337,7 @@ impl Sort {
     pub fn as_str(self) -> &'static str {
         match self {
             Sort::Newest => "newest",
+            Sort::Oldest => "oldest",
             Sort::SignedDesc => "signed",
             Sort::AmountDesc => "amount",
         }
@@ -288,7 +358,18 @@ pub enum Cursor {
     Amount(i64, i64),
 }
 
+/// Rows a name search first reads along the page's own order before it turns to the name
+/// index: a common word fills its page within them, straight from the order's index.
+pub const SEARCH_PROBE_ROWS: i64 = 1_000;
+
 /// One page of contracts in the scope, plus the cursor of the next page when there is one.
+///
+/// A name search runs in two steps. It first reads the next `SEARCH_PROBE_ROWS` rows of the
+/// page's order (without the name condition) and matches the names itself: when that fills the
+/// page, or exhausts the scope, it is the exact answer, because those rows are a prefix of the
+/// order. Otherwise the name is rare in the scope, and the query asks the name index
+/// ([`name_search`]), which reads only the matching rows. Either way a page costs a bounded
+/// amount of work: a common word never makes the index produce most of the table.
 pub fn list(
     conn: &mut DbConn,
     scope: &Scope,
@@ -297,12 +378,84 @@ pub fn list(
     after: Option<&Cursor>,
     limit: i64,
 ) -> QueryResult<(Vec<ContractRow>, Option<Cursor>)> {
+    let backend = conn.backend();
+    let mut rows = match &filter.text {
+        None => ordered_page(backend, scope, filter, sort, after)
+            .select(ContractRow::as_select())
+            .limit(limit + 1)
+            .load(conn)?,
+        Some(text) => {
+            let probe: Vec<(i64, String, String, String)> =
+                ordered_page(backend, scope, filter, sort, after)
+                    .select((
+                        contracts::id,
+                        contracts::project_name_norm,
+                        contracts::seller_name_norm,
+                        contracts::buyer_name_norm,
+                    ))
+                    .limit(SEARCH_PROBE_ROWS)
+                    .load(conn)?;
+            let exhausted = (probe.len() as i64) < SEARCH_PROBE_ROWS;
+            let ids: Vec<i64> = probe
+                .into_iter()
+                .filter(|(_, p, s, b)| {
+                    p.contains(text.as_str())
+                        || s.contains(text.as_str())
+                        || b.contains(text.as_str())
+                })
+                .map(|(id, ..)| id)
+                .take(limit as usize + 1)
+                .collect();
+            if exhausted || ids.len() as i64 > limit {
+                let mut found = find_many(conn, &ids)?;
+                let position = |id: i64| ids.iter().position(|x| *x == id);
+                found.sort_by_key(|r| position(r.id));
+                found
+            } else {
+                ordered_page(backend, scope, filter, sort, after)
+                    .filter(name_search(backend, text))
+                    .select(ContractRow::as_select())
+                    .limit(limit + 1)
+                    .load(conn)?
+            }
+        }
+    };
+    let next = if rows.len() as i64 > limit {
+        rows.truncate(limit as usize);
+        rows.last().map(|r| match sort {
+            Sort::Newest | Sort::Oldest => Cursor::Id(r.id),
+            Sort::SignedDesc => Cursor::Signed(r.signed_on.unwrap_or(NO_DATE), r.id),
+            Sort::AmountDesc => Cursor::Amount(r.total_fen.unwrap_or(0), r.id),
+        })
+    } else {
+        None
+    };
+    Ok((rows, next))
+}
+
+/// The scope's contracts that pass every filter but the name search, in the page's order,
+/// from the cursor on.
+fn ordered_page<'a>(
+    backend: super::Backend,
+    scope: &Scope,
+    filter: &ContractFilter,
+    sort: Sort,
+    after: Option<&Cursor>,
+) -> contracts::BoxedQuery<'a, MultiBackend> {
     use diesel::dsl::sql;
-    use diesel::sql_types::{BigInt, Bool, Date, Text};
+    use diesel::sql_types::{BigInt, Bool, Date};
 
     let mut q = scoped(scope);
+    if let Some(o) = &filter.office {
+        q = q.filter(contracts::office_code.eq(o.clone()));
+    }
     if let Some(s) = &filter.status {
         q = q.filter(contracts::status.eq(s.clone()));
+        if s != "registered" {
+            // The condition of the partial indexes `contracts_unregistered_by_*`, spelled out:
+            // SQLite uses a partial index only when the query states its condition.
+            q = q.filter(contracts::status.ne("registered"));
+        }
     }
     if let Some(c) = &filter.category {
         if c.len() == 1 {
@@ -323,26 +476,16 @@ pub fn list(
     if let Some(f) = filter.max_total_fen {
         q = q.filter(contracts::total_fen.le(f));
     }
-    if let Some(t) = &filter.text {
-        let pattern = format!("%{}%", super::users::escape_like(t));
-        q = q.filter(
-            sql::<Bool>("(project_name_norm LIKE ")
-                .bind::<Text, _>(pattern.clone())
-                .sql(" ESCAPE '\\' OR seller_name_norm LIKE ")
-                .bind::<Text, _>(pattern.clone())
-                .sql(" ESCAPE '\\' OR buyer_name_norm LIKE ")
-                .bind::<Text, _>(pattern)
-                .sql(" ESCAPE '\\')"),
-        );
-    }
-    // Drafts may have no date or amount yet: they sort as the lowest value.
-    let signed_sql = match conn.backend() {
+    // Drafts may have no date or amount yet: they sort as the lowest value. These expressions
+    // are exactly those of the order indexes (migration 2026-12-01-000005).
+    let signed_sql = match backend {
         super::Backend::Postgres => "COALESCE(signed_on, DATE '0001-01-01')",
         super::Backend::Sqlite => "COALESCE(signed_on, '0001-01-01')",
     };
     q = match (sort, after) {
         (_, None) => q,
         (Sort::Newest, Some(Cursor::Id(id))) => q.filter(contracts::id.lt(*id)),
+        (Sort::Oldest, Some(Cursor::Id(id))) => q.filter(contracts::id.gt(*id)),
         (Sort::SignedDesc, Some(Cursor::Signed(d, id))) => q.filter(
             sql::<Bool>(&format!("({signed_sql} < "))
                 .bind::<Date, _>(*d)
@@ -364,29 +507,48 @@ pub fn list(
         // A cursor of another order: start from the top.
         _ => q,
     };
-    q = match sort {
+    match sort {
         Sort::Newest => q.order(contracts::id.desc()),
+        Sort::Oldest => q.order(contracts::id.asc()),
         Sort::SignedDesc => q.order((sql::<Date>(signed_sql).desc(), contracts::id.desc())),
         Sort::AmountDesc => q.order((
             sql::<BigInt>("COALESCE(total_fen, 0)").desc(),
             contracts::id.desc(),
         )),
-    };
-    let mut rows = q
-        .select(ContractRow::as_select())
-        .limit(limit + 1)
-        .load(conn)?;
-    let next = if rows.len() as i64 > limit {
-        rows.truncate(limit as usize);
-        rows.last().map(|r| match sort {
-            Sort::Newest => Cursor::Id(r.id),
-            Sort::SignedDesc => Cursor::Signed(r.signed_on.unwrap_or(NO_DATE), r.id),
-            Sort::AmountDesc => Cursor::Amount(r.total_fen.unwrap_or(0), r.id),
-        })
-    } else {
-        None
-    };
-    Ok((rows, next))
+    }
+}
+
+/// The condition "project, seller or buyer name contains `text`" (already normalised).
+///
+/// SQLite answers it from the trigram index `contracts_names` when the text has at least three
+/// characters (a trigram index cannot look up fewer); PostgreSQL's planner picks its trigram
+/// indexes for the LIKE itself. Shorter texts scan the scope.
+fn name_search(
+    backend: super::Backend,
+    text: &str,
+) -> Box<dyn BoxableExpression<contracts::table, MultiBackend, SqlType = diesel::sql_types::Bool>> {
+    use diesel::dsl::sql;
+    use diesel::sql_types::{Bool, Text};
+    if backend == super::Backend::Sqlite && text.chars().count() >= 3 {
+        // An FTS5 string: the text in double quotes, inner quotes doubled; with the trigram
+        // tokenizer a quoted string matches as a substring of one column.
+        let phrase = format!("\"{}\"", text.replace('"', "\"\""));
+        return Box::new(
+            sql::<Bool>("id IN (SELECT rowid FROM contracts_names WHERE contracts_names MATCH ")
+                .bind::<Text, _>(phrase)
+                .sql(")"),
+        );
+    }
+    let pattern = format!("%{}%", super::users::escape_like(text));
+    Box::new(
+        sql::<Bool>("(project_name_norm LIKE ")
+            .bind::<Text, _>(pattern.clone())
+            .sql(" ESCAPE '\\' OR seller_name_norm LIKE ")
+            .bind::<Text, _>(pattern.clone())
+            .sql(" ESCAPE '\\' OR buyer_name_norm LIKE ")
+            .bind::<Text, _>(pattern)
+            .sql(" ESCAPE '\\')"),
+    )
 }
 
 /// One contract without a scope check (for code that has already checked it).

@@ -9,6 +9,7 @@ pub mod import_reports;
 pub mod offices;
 pub mod parties;
 pub mod registration_counters;
+pub mod reviews;
 pub mod schema;
 pub mod sessions;
 pub mod throttle;
@@ -232,6 +233,17 @@ where
         };
     }
     conn.transaction(f)
+}
+
+/// Brings the query planner's statistics up to date after a bulk write (the tables that imports
+/// fill). On PostgreSQL, `ANALYZE` also invalidates every session's cached plans of those
+/// tables; on SQLite, `PRAGMA optimize` (checking every table, with its own time limit)
+/// analyses what changed enough to matter.
+pub fn refresh_statistics(conn: &mut DbConn) -> QueryResult<()> {
+    match conn {
+        DbConn::Postgresql(c) => c.batch_execute("ANALYZE contracts, parties"),
+        DbConn::Sqlite(c) => c.batch_execute("PRAGMA optimize = 0x10012"),
+    }
 }
 
 /// Writes a consistent copy of a SQLite database to `out` (`VACUUM INTO`, safe while the

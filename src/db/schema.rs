@@ -186,6 +186,21 @@ diesel::table! {
 }
 
 diesel::table! {
+    reviews (id) {
+        id -> BigInt,
+        contract_id -> BigInt,
+        decision -> Text,
+        reason -> Text,
+        refusal_code -> Text,
+        registration_number -> Nullable<Text>,
+        reviewer_id -> Nullable<BigInt>,
+        reviewer -> Text,
+        contract_version -> Integer,
+        decided_at -> Timestamp,
+    }
+}
+
+diesel::table! {
     import_reports (id) {
         id -> BigInt,
         user_id -> BigInt,
@@ -203,6 +218,7 @@ diesel::joinable!(users -> offices (office_code));
 
 diesel::joinable!(contracts -> offices (office_code));
 diesel::joinable!(attachments -> contracts (contract_id));
+diesel::joinable!(reviews -> contracts (contract_id));
 
 diesel::allow_tables_to_appear_in_same_query!(
     authorities,
@@ -214,4 +230,5 @@ diesel::allow_tables_to_appear_in_same_query!(
     parties,
     contracts,
     attachments,
+    reviews,
 );

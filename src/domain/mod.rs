@@ -12,5 +12,6 @@ pub mod office_code;
 pub mod regnum;
 pub mod role;
 pub mod rules;
+pub mod status;
 pub mod text;
 pub mod uscc;

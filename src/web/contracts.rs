@@ -11,8 +11,9 @@ use serde::Deserialize;
 use super::contract_form::{self, SectionView};
 use super::form_data::FormData;
 use super::page::{Ctx, CurrentUser, format_cst, html, render, see_other};
+use super::review::ReviewView;
 use super::{AppError, AppState, with_conn};
-use crate::catalog::{category, checklist};
+use crate::catalog::{category, checklist, refusal};
 use crate::db::attachments::AttachmentInfo;
 use crate::db::contracts::{ContractFilter, ContractRow, Cursor, Sort};
 use crate::db::users::Account;
@@ -24,8 +25,9 @@ use crate::domain::money::Money;
 use crate::domain::office_code::OfficeCode;
 use crate::domain::role::Role;
 use crate::domain::rules::{self, RuleContext, Warning};
+use crate::domain::status;
 use crate::domain::{dates, text};
-use crate::filing::{self, Existing, FilingError, Submission, status};
+use crate::filing::{self, Existing, FilingError, Submission};
 
 // ---------------------------------------------------------------------------------------------
 // List
@@ -34,6 +36,9 @@ use crate::filing::{self, Existing, FilingError, Submission, status};
 pub struct ListQuery {
     #[serde(default)]
     status: String,
+    /// An office code within the scope (province and national staff).
+    #[serde(default)]
+    office: String,
     #[serde(default)]
     category: String,
     #[serde(default)]
@@ -130,6 +135,7 @@ pub async fn index(
     };
     let filter = ContractFilter {
         status: Some(query.status.clone()).filter(|s| status::ALL.contains(&s.as_str())),
+        office: Some(text::compact(&query.office)).filter(|o| !o.is_empty()),
         category: Some(query.category.trim().to_owned())
             .filter(|c| category::is_leaf(c) || category::category(c).is_some()),
         signed_from: day(&query.from, &mut filter_errors),
@@ -156,6 +162,7 @@ pub async fn index(
     let link = |after: Option<String>| {
         let mut pairs = vec![
             ("status", query.status.clone()),
+            ("office", query.office.clone()),
             ("category", query.category.clone()),
             ("from", query.from.clone()),
             ("to", query.to.clone()),
@@ -176,11 +183,7 @@ pub async fn index(
     let first_link = (!query.after.is_empty()).then(|| link(None));
     let rows = rows.into_iter().map(list_row).collect();
     let statuses = status::ALL.iter().map(|s| (*s, status::label(s))).collect();
-    let mut categories: Vec<(&'static str, String)> = category::CATEGORIES
-        .iter()
-        .map(|c| (c.code, format!("{}（全部）", c.label)))
-        .collect();
-    categories.extend(category::leaves().map(|l| (l.code, l.full_label())));
+    let categories = category_choices();
     let can_file = user.account.role == Role::Clerk;
     html(&ListPage {
         ctx,
@@ -193,6 +196,16 @@ pub async fn index(
         first_link,
         can_file,
     })
+}
+
+/// The category filter's choices: each category with all its leaves, then every leaf.
+pub(super) fn category_choices() -> Vec<(&'static str, String)> {
+    let mut categories: Vec<(&'static str, String)> = category::CATEGORIES
+        .iter()
+        .map(|c| (c.code, format!("{}（全部）", c.label)))
+        .collect();
+    categories.extend(category::leaves().map(|l| (l.code, l.full_label())));
+    categories
 }
 
 fn list_row(row: ContractRow) -> ListRow {
@@ -257,6 +270,51 @@ struct FormState {
     errors: FieldErrors,
     warnings: Vec<Warning>,
     conflict: Option<String>,
+}
+
+impl FormState {
+    /// Values to show in the form (typed by the clerk, or stored), without messages.
+    fn of(
+        id: Option<i64>,
+        version: i32,
+        input: ContractInput,
+        checklist_confirmed: bool,
+        attachments: Vec<AttachmentInfo>,
+    ) -> Self {
+        FormState {
+            lookup_message: None,
+            id,
+            version,
+            input,
+            checklist_confirmed,
+            attachments,
+            errors: FieldErrors::new(),
+            warnings: Vec::new(),
+            conflict: None,
+        }
+    }
+
+    /// A stored contract as it stands.
+    fn stored(row: &ContractRow, attachments: Vec<AttachmentInfo>) -> Self {
+        Self::of(
+            Some(row.id),
+            row.version,
+            filing::input_of(row),
+            row.checklist_confirmed,
+            attachments,
+        )
+    }
+
+    /// What the clerk posted, shown again.
+    fn posted(existing: Option<Existing>, p: &Posted, attachments: Vec<AttachmentInfo>) -> Self {
+        Self::of(
+            existing.map(|e| e.id),
+            p.version,
+            p.submission.input.clone(),
+            p.submission.checklist_confirmed,
+            attachments,
+        )
+    }
 }
 
 fn form_page(ctx: Ctx, s: FormState, status: StatusCode) -> Result<HttpResponse, AppError> {
@@ -327,18 +385,11 @@ pub async fn new(ctx: Ctx, q: web::Query<NewQuery>) -> Result<HttpResponse, AppE
         is_related: "0".into(),
         ..Default::default()
     };
-    let s = FormState {
-        lookup_message: None,
-        id: None,
-        version: 0,
-        input,
-        checklist_confirmed: false,
-        attachments: Vec::new(),
-        errors: FieldErrors::new(),
-        warnings: Vec::new(),
-        conflict: None,
-    };
-    form_page(ctx, s, StatusCode::OK)
+    form_page(
+        ctx,
+        FormState::of(None, 0, input, false, Vec::new()),
+        StatusCode::OK,
+    )
 }
 
 /// What the clerk posted: the contract fields, the checklist, the button, the version read at.
@@ -434,15 +485,8 @@ async fn save_or_submit(
         }
         let attachments = attachments_of(&state, existing.map(|e| e.id)).await?;
         let s = FormState {
-            lookup_message: None,
-            id: existing.map(|e| e.id),
-            version: p.version,
-            input: p.submission.input,
-            checklist_confirmed: p.submission.checklist_confirmed,
-            attachments,
             errors,
-            warnings: Vec::new(),
-            conflict: None,
+            ..FormState::posted(existing, &p, attachments)
         };
         return form_page(ctx, s, StatusCode::UNPROCESSABLE_ENTITY);
     }
@@ -475,15 +519,9 @@ async fn save_or_submit(
         Err(FilingError::Invalid { errors, warnings }) => {
             let attachments = attachments_of(&state, existing.map(|e| e.id)).await?;
             let s = FormState {
-                lookup_message: None,
-                id: existing.map(|e| e.id),
-                version: p.version,
-                input: p.submission.input,
-                checklist_confirmed: p.submission.checklist_confirmed,
-                attachments,
                 errors,
                 warnings,
-                conflict: None,
+                ..FormState::posted(existing, &p, attachments)
             };
             form_page(ctx, s, StatusCode::UNPROCESSABLE_ENTITY)
         }
@@ -505,16 +543,12 @@ async fn save_or_submit(
                     changed.join("、")
                 }
             );
+            // The form posts again at the current version, with the clerk's values.
             let s = FormState {
-                lookup_message: None,
                 id: Some(current.id),
                 version: current.version,
-                input: p.submission.input,
-                checklist_confirmed: p.submission.checklist_confirmed,
-                attachments,
-                errors: FieldErrors::new(),
-                warnings: Vec::new(),
                 conflict: Some(conflict),
+                ..FormState::posted(existing, &p, attachments)
             };
             form_page(ctx, s, StatusCode::CONFLICT)
         }
@@ -535,7 +569,7 @@ async fn lookup(
     side: &str,
 ) -> Result<HttpResponse, AppError> {
     let side = if side == "buyer" { "buyer" } else { "seller" };
-    let mut input = p.submission.input;
+    let mut input = p.submission.input.clone();
     let typed_code = input
         .get(&format!("{side}_uscc"))
         .unwrap_or_default()
@@ -591,14 +625,8 @@ async fn lookup(
     let attachments = attachments_of(&state, existing.map(|e| e.id)).await?;
     let s = FormState {
         lookup_message: Some(message),
-        id: existing.map(|e| e.id),
-        version: p.version,
         input,
-        checklist_confirmed: p.submission.checklist_confirmed,
-        attachments,
-        errors: FieldErrors::new(),
-        warnings: Vec::new(),
-        conflict: None,
+        ..FormState::posted(existing, &p, attachments)
     };
     form_page(ctx, s, StatusCode::OK)
 }
@@ -613,7 +641,7 @@ async fn attachments_of(
     }
 }
 
-async fn scoped_contract(
+pub(super) async fn scoped_contract(
     state: &AppState,
     account: &Account,
     id: i64,
@@ -632,7 +660,7 @@ pub async fn edit(
     id: web::Path<i64>,
 ) -> Result<HttpResponse, AppError> {
     let row = scoped_contract(&state, &user.account, id.into_inner()).await?;
-    if row.status != status::DRAFT && row.status != status::RETURNED {
+    if !status::editable(&row.status) {
         return Ok(see_other(
             &format!("/contracts/{}", row.id),
             None,
@@ -640,18 +668,7 @@ pub async fn edit(
         ));
     }
     let attachments = attachments_of(&state, Some(row.id)).await?;
-    let s = FormState {
-        lookup_message: None,
-        id: Some(row.id),
-        version: row.version,
-        input: filing::input_of(&row),
-        checklist_confirmed: row.checklist_confirmed,
-        attachments,
-        errors: FieldErrors::new(),
-        warnings: Vec::new(),
-        conflict: None,
-    };
-    form_page(ctx, s, StatusCode::OK)
+    form_page(ctx, FormState::stored(&row, attachments), StatusCode::OK)
 }
 
 #[derive(Deserialize)]
@@ -693,15 +710,9 @@ pub async fn submit(
             let row = scoped_contract(&state, &user.account, existing.id).await?;
             let attachments = attachments_of(&state, Some(row.id)).await?;
             let s = FormState {
-                lookup_message: None,
-                id: Some(row.id),
-                version: row.version,
-                input: filing::input_of(&row),
-                checklist_confirmed: row.checklist_confirmed,
-                attachments,
                 errors,
                 warnings,
-                conflict: None,
+                ..FormState::stored(&row, attachments)
             };
             form_page(ctx, s, StatusCode::UNPROCESSABLE_ENTITY)
         }
@@ -734,6 +745,43 @@ struct ShowPage {
     warnings: Vec<(&'static str, String)>,
     can_edit: bool,
     submitted: String,
+    reviews: Vec<ReviewView>,
+    /// The decision forms, for a province administrator while the contract waits for review.
+    can_review: bool,
+    panel: ReviewPanel,
+    refusal_reasons: &'static [refusal::RefusalReason],
+}
+
+/// The state of the decision forms: what the reviewer typed into the form they posted, its
+/// errors, and the message when the contract was decided by someone else meanwhile.
+#[derive(Debug, Clone, Default)]
+pub(super) struct ReviewPanel {
+    /// `approve`, `return` or `refuse`: the form the values and errors belong to.
+    pub decision: Option<&'static str>,
+    pub reason: String,
+    pub refusal_code: String,
+    pub errors: FieldErrors,
+    pub conflict: Option<String>,
+}
+
+impl ReviewPanel {
+    /// The reason typed into form `decision` (empty in the other forms).
+    fn reason_for(&self, decision: &str) -> &str {
+        if self.decision == Some(decision) {
+            &self.reason
+        } else {
+            ""
+        }
+    }
+
+    /// The error of `field` in form `decision`.
+    fn error_for(&self, decision: &str, field: &str) -> Option<&str> {
+        if self.decision == Some(decision) {
+            self.errors.first(field)
+        } else {
+            None
+        }
+    }
 }
 
 pub async fn show(
@@ -743,7 +791,34 @@ pub async fn show(
     id: web::Path<i64>,
 ) -> Result<HttpResponse, AppError> {
     let row = scoped_contract(&state, &user.account, id.into_inner()).await?;
-    let attachments = attachments_of(&state, Some(row.id)).await?;
+    show_page(
+        &state,
+        ctx,
+        &user,
+        row,
+        ReviewPanel::default(),
+        StatusCode::OK,
+    )
+    .await
+}
+
+/// The contract page, with the decision forms in the state `panel` gives.
+pub(super) async fn show_page(
+    state: &AppState,
+    ctx: Ctx,
+    user: &CurrentUser,
+    row: ContractRow,
+    panel: ReviewPanel,
+    http_status: StatusCode,
+) -> Result<HttpResponse, AppError> {
+    let contract_id = row.id;
+    let (attachments, reviews) = with_conn(state, move |c| {
+        Ok((
+            db::attachments::list_for(c, contract_id)?,
+            db::reviews::for_contract(c, contract_id)?,
+        ))
+    })
+    .await?;
     let input = filing::input_of(&row);
     // Re-check the contract as it stands: a draft lists what is still missing, a filed contract
     // shows its warnings to the clerk and the reviewer.
@@ -762,7 +837,7 @@ pub async fn show(
         .into_iter()
         .map(|(f, m)| (label_of(&f), m))
         .collect();
-    if row.status != status::DRAFT && row.status != status::RETURNED {
+    if !status::editable(&row.status) {
         problems.clear(); // filed contracts passed the rules when they were filed
     }
     let shown = rules::fields_for_category(&row.category_code);
@@ -793,8 +868,8 @@ pub async fn show(
             })
             .collect()
     };
-    let can_edit = user.account.role == Role::Clerk
-        && (row.status == status::DRAFT || row.status == status::RETURNED);
+    let can_edit = user.account.role == Role::Clerk && status::editable(&row.status);
+    let can_review = user.account.role == Role::ProvinceAdmin && status::awaits_review(&row.status);
     let page = ShowPage {
         ctx,
         status_label: status::label(&row.status),
@@ -827,9 +902,13 @@ pub async fn show(
         warnings,
         can_edit,
         submitted: row.submitted_at.map(format_cst).unwrap_or_default(),
+        reviews: reviews.into_iter().map(ReviewView::of).collect(),
+        can_review,
+        panel,
+        refusal_reasons: refusal::ALL,
         row,
     };
-    html(&page)
+    render(&page, http_status)
 }
 
 /// A stored value as a person reads it: codes with their labels, amounts grouped with 万元.

@@ -7,6 +7,7 @@ use super::page::{Ctx, CurrentUser, html};
 use super::{AppError, AppState, with_conn};
 use crate::db;
 use crate::domain::role::Role;
+use crate::domain::status;
 
 #[derive(Template)]
 #[template(path = "home.html")]
@@ -16,6 +17,9 @@ struct HomePage {
     office_name: Option<String>,
     office_count: i64,
     user_count: i64,
+    /// Contracts waiting for review (province administrators) or returned for correction (clerks).
+    waiting: i64,
+    returned: i64,
 }
 
 pub async fn home(
@@ -24,7 +28,7 @@ pub async fn home(
     user: CurrentUser,
 ) -> Result<HttpResponse, AppError> {
     let account = user.account.clone();
-    let (office_name, office_count, user_count) = with_conn(&state, move |c| {
+    let (office_name, office_count, user_count, waiting, returned) = with_conn(&state, move |c| {
         let office_name = match &account.office_code {
             Some(code) => db::offices::find(c, code)?.map(|o| o.name),
             None => None,
@@ -38,7 +42,19 @@ pub async fn home(
             }
             _ => (0, 0),
         };
-        Ok((office_name, office_count, user_count))
+        let scope = account.scope();
+        let (waiting, returned) = match account.role {
+            Role::ProvinceAdmin => (
+                db::contracts::count_with_status(c, &scope, status::SUBMITTED)?,
+                0,
+            ),
+            Role::Clerk => (
+                0,
+                db::contracts::count_with_status(c, &scope, status::RETURNED)?,
+            ),
+            _ => (0, 0),
+        };
+        Ok((office_name, office_count, user_count, waiting, returned))
     })
     .await?;
     html(&HomePage {
@@ -47,6 +63,8 @@ pub async fn home(
         office_name,
         office_count,
         user_count,
+        waiting,
+        returned,
     })
 }
 

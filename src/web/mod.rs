@@ -13,6 +13,7 @@ pub mod home;
 pub mod imports;
 pub mod lookup;
 pub mod page;
+pub mod review;
 
 use std::sync::Arc;
 
@@ -80,6 +81,7 @@ pub struct RouteAccess {
 const ADMINS: &[Role] = &[Role::Sysadmin, Role::ProvinceAdmin];
 const AUDITORS: &[Role] = &[Role::ProvinceAdmin, Role::Ministry];
 const CLERKS: &[Role] = &[Role::Clerk];
+const REVIEWERS: &[Role] = &[Role::ProvinceAdmin];
 const CONTRACT_READERS: &[Role] = &[Role::Clerk, Role::ProvinceAdmin, Role::Ministry];
 
 /// Declares every route once: the table the gate checks and the actix routing are both made
@@ -138,6 +140,10 @@ routes! {
     POST "/contracts/{id}" => contracts::update, Allow::Roles(CLERKS);
     POST "/contracts/{id}/submit" => contracts::submit, Allow::Roles(CLERKS);
     GET "/contracts/{id}/attachments/{attachment}" => contracts::attachment, Allow::Roles(CONTRACT_READERS);
+    GET "/review" => review::queue, Allow::Roles(REVIEWERS);
+    POST "/review/{id}/approve" => review::approve, Allow::Roles(REVIEWERS);
+    POST "/review/{id}/return" => review::return_for_correction, Allow::Roles(REVIEWERS);
+    POST "/review/{id}/refuse" => review::refuse, Allow::Roles(REVIEWERS);
     GET "/codes/{list}" => lookup::codes, Allow::SignedIn;
     GET "/parties/lookup" => lookup::parties, Allow::Roles(CLERKS);
     GET "/imports/contracts" => imports::show, Allow::Roles(&[Role::Clerk, Role::Ministry]);

@@ -102,6 +102,7 @@ impl Ctx {
             ],
             Role::ProvinceAdmin => &[
                 ("/", "首页"),
+                ("/review", "合同审核"),
                 ("/contracts", "合同"),
                 ("/admin/offices", "登记机构"),
                 ("/admin/users", "登记员账号"),
@@ -209,6 +210,9 @@ fn notice_text(code: &str) -> Option<&'static str> {
         "contract_submitted" => "合同已提交审核。",
         "contract_stale" => "合同已被他人修改，请查看当前内容后再操作。",
         "contracts_imported" => "批量导入完成。",
+        "contract_approved" => "合同已准予登记，登记编号已分配。",
+        "contract_returned" => "合同已退回登记机构补正。",
+        "contract_refused" => "已作出不予登记的决定。",
         _ => return None,
     })
 }

@@ -20,6 +20,7 @@ const AUDITORS: &[&str] = &["province_admin", "ministry"];
 const READERS: &[&str] = &["clerk", "province_admin", "ministry"];
 const CLERKS: &[&str] = &["clerk"];
 const IMPORTERS: &[&str] = &["clerk", "ministry"];
+const REVIEWERS: &[&str] = &["province_admin"];
 
 /// Who may use each route: written out by hand, independent of the application's own table.
 const EXPECTED: &[(&str, &str, &[&str])] = &[
@@ -49,6 +50,10 @@ const EXPECTED: &[(&str, &str, &[&str])] = &[
     ("POST", "/contracts/{id}", CLERKS),
     ("POST", "/contracts/{id}/submit", CLERKS),
     ("GET", "/contracts/{id}/attachments/{attachment}", READERS),
+    ("GET", "/review", REVIEWERS),
+    ("POST", "/review/{id}/approve", REVIEWERS),
+    ("POST", "/review/{id}/return", REVIEWERS),
+    ("POST", "/review/{id}/refuse", REVIEWERS),
     ("GET", "/codes/{list}", SIGNED_IN),
     ("GET", "/parties/lookup", CLERKS),
     ("GET", "/imports/contracts", IMPORTERS),

@@ -111,7 +111,7 @@ pub async fn post_contract(
     Page::read(res).await
 }
 
-fn id_of(page: &Page) -> i64 {
+pub fn id_of(page: &Page) -> i64 {
     let loc = page
         .location
         .as_deref()

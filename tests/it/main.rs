@@ -9,6 +9,8 @@ mod batch;
 mod browser;
 mod cli;
 mod contracts;
+mod list;
 mod migrations;
+mod review;
 mod support;
 mod webdriver;

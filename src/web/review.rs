@@ -1,0 +1,356 @@
+//! The province administrator's review: the queue of contracts waiting in their authority, and
+//! the three decisions, posted from the contract page. The rules live in `domain::status`, the
+//! transaction in `review`.
+
+use actix_web::http::StatusCode;
+use actix_web::{HttpResponse, web};
+use askama::Template;
+use serde::Deserialize;
+
+use super::contracts::{ReviewPanel, category_choices, show_page};
+use super::page::{Ctx, CurrentUser, format_cst, html, see_other};
+use super::{AppError, AppState, with_conn};
+use crate::catalog::category;
+use crate::db::contracts::{ContractFilter, Cursor, Sort};
+use crate::db::{self};
+use crate::domain::money::Money;
+use crate::domain::status::{self, Decision, Ruling};
+use crate::domain::text;
+use crate::review::{self, ReviewError};
+
+/// Days within which an office finishes a registration after accepting it (2000 办法 art. 11:
+/// 30 days; newer rules shorten it to 15 working days). Older submissions are marked overdue.
+pub const DEADLINE_DAYS: i64 = 30;
+
+const PER_PAGE: i64 = 50;
+
+#[derive(Debug, Clone, Default, Deserialize)]
+pub struct QueueQuery {
+    #[serde(default)]
+    office: String,
+    #[serde(default)]
+    category: String,
+    #[serde(default)]
+    q: String,
+    #[serde(default)]
+    after: String,
+}
+
+struct QueueRow {
+    id: i64,
+    project_name: String,
+    office_code: String,
+    category_label: String,
+    seller_name: String,
+    total_wan: String,
+    submitted: String,
+    waiting_days: i64,
+    overdue: bool,
+}
+
+#[derive(Template)]
+#[template(path = "review/queue.html")]
+struct QueuePage {
+    ctx: Ctx,
+    query: QueueQuery,
+    rows: Vec<QueueRow>,
+    offices: Vec<(String, String)>,
+    categories: Vec<(&'static str, String)>,
+    waiting: i64,
+    overdue: i64,
+    deadline_days: i64,
+    next_link: Option<String>,
+    first_link: Option<String>,
+}
+
+pub async fn queue(
+    state: web::Data<AppState>,
+    ctx: Ctx,
+    user: CurrentUser,
+    q: web::Query<QueueQuery>,
+) -> Result<HttpResponse, AppError> {
+    let query = q.into_inner();
+    let account = user.account.clone();
+    let authority = account.authority_code.clone().ok_or(AppError::Forbidden)?;
+    let now = db::now();
+    let overdue_before = now - chrono::Duration::days(DEADLINE_DAYS);
+    let filter = ContractFilter {
+        status: Some(status::SUBMITTED.to_owned()),
+        office: Some(query.office.trim().to_owned()).filter(|o| !o.is_empty()),
+        category: Some(query.category.trim().to_owned())
+            .filter(|c| category::is_leaf(c) || category::category(c).is_some()),
+        text: Some(text::normalise_name(&query.q)).filter(|t| !t.is_empty()),
+        ..Default::default()
+    };
+    let after = query.after.trim().parse().ok().map(Cursor::Id);
+    let scope = account.scope();
+    let (rows, next, offices, (waiting, overdue)) = with_conn(&state, move |c| {
+        let (rows, next) =
+            db::contracts::list(c, &scope, &filter, Sort::Oldest, after.as_ref(), PER_PAGE)?;
+        let offices = db::offices::list(c, &scope)?
+            .into_iter()
+            .map(|o| (o.code, o.name))
+            .collect::<Vec<_>>();
+        let counts = db::contracts::waiting_counts(c, &authority, overdue_before)?;
+        Ok((rows, next, offices, counts))
+    })
+    .await?;
+    let rows = rows
+        .into_iter()
+        .map(|r| {
+            let submitted_at = r.submitted_at.unwrap_or(r.updated_at);
+            let waiting_days = days_waiting(submitted_at, now);
+            QueueRow {
+                id: r.id,
+                category_label: category::leaf(&r.category_code)
+                    .map(|l| l.full_label())
+                    .unwrap_or_else(|| "—".to_owned()),
+                total_wan: r
+                    .total_fen
+                    .map(|f| Money::from_fen(f).wan_yuan(2))
+                    .unwrap_or_else(|| "—".to_owned()),
+                submitted: format_cst(submitted_at),
+                overdue: waiting_days >= DEADLINE_DAYS,
+                waiting_days,
+                project_name: r.project_name,
+                office_code: r.office_code,
+                seller_name: r.seller_name,
+            }
+        })
+        .collect();
+    let link = |after: Option<i64>| {
+        let mut pairs = vec![
+            ("office", query.office.clone()),
+            ("category", query.category.clone()),
+            ("q", query.q.clone()),
+        ];
+        if let Some(a) = after {
+            pairs.push(("after", a.to_string()));
+        }
+        format!(
+            "/review?{}",
+            serde_urlencoded::to_string(pairs).unwrap_or_default()
+        )
+    };
+    let next_link = next.map(|c| match c {
+        Cursor::Id(id) => link(Some(id)),
+        _ => link(None),
+    });
+    let first_link = (!query.after.is_empty()).then(|| link(None));
+    html(&QueuePage {
+        ctx,
+        query,
+        rows,
+        offices,
+        categories: category_choices(),
+        waiting,
+        overdue,
+        deadline_days: DEADLINE_DAYS,
+        next_link,
+        first_link,
+    })
+}
+
+/// The decision forms' fields; all optional, so that a missing field is a field error.
+#[derive(Debug, Clone, Default, Deserialize)]
+pub struct DecisionForm {
+    #[serde(default)]
+    version: String,
+    #[serde(default)]
+    reason: String,
+    #[serde(default)]
+    refusal_code: String,
+}
+
+pub async fn approve(
+    state: web::Data<AppState>,
+    ctx: Ctx,
+    user: CurrentUser,
+    id: web::Path<i64>,
+    form: web::Form<DecisionForm>,
+) -> Result<HttpResponse, AppError> {
+    decide(
+        state,
+        ctx,
+        user,
+        id.into_inner(),
+        Decision::Approve,
+        form.into_inner(),
+    )
+    .await
+}
+
+pub async fn return_for_correction(
+    state: web::Data<AppState>,
+    ctx: Ctx,
+    user: CurrentUser,
+    id: web::Path<i64>,
+    form: web::Form<DecisionForm>,
+) -> Result<HttpResponse, AppError> {
+    decide(
+        state,
+        ctx,
+        user,
+        id.into_inner(),
+        Decision::Return,
+        form.into_inner(),
+    )
+    .await
+}
+
+pub async fn refuse(
+    state: web::Data<AppState>,
+    ctx: Ctx,
+    user: CurrentUser,
+    id: web::Path<i64>,
+    form: web::Form<DecisionForm>,
+) -> Result<HttpResponse, AppError> {
+    decide(
+        state,
+        ctx,
+        user,
+        id.into_inner(),
+        Decision::Refuse,
+        form.into_inner(),
+    )
+    .await
+}
+
+async fn decide(
+    state: web::Data<AppState>,
+    ctx: Ctx,
+    user: CurrentUser,
+    id: i64,
+    decision: Decision,
+    form: DecisionForm,
+) -> Result<HttpResponse, AppError> {
+    let secure = state.settings.secure_cookies;
+    // A version that is not a number cannot be the one stored: it is treated as outdated.
+    let version = form.version.trim().parse::<i32>().unwrap_or(-1);
+    let ruling = Ruling::parse(decision, &form.reason, &form.refusal_code);
+    let (actor, account) = (user.actor.clone(), user.account.clone());
+    let result = match &ruling {
+        Ok(ruling) => {
+            let ruling = ruling.clone();
+            with_conn(&state, move |c| {
+                Ok(review::decide(
+                    c,
+                    &actor,
+                    &account,
+                    id,
+                    version,
+                    &ruling,
+                    db::now(),
+                ))
+            })
+            .await?
+        }
+        Err(errors) => Err(ReviewError::Invalid(errors.clone())),
+    };
+    let panel = |errors, conflict| ReviewPanel {
+        decision: Some(decision.as_str()),
+        reason: form.reason.clone(),
+        refusal_code: form.refusal_code.clone(),
+        errors,
+        conflict,
+    };
+    match result {
+        Ok(outcome) => Ok(match outcome.decision {
+            Decision::Approve => see_other(
+                &format!("/contracts/{id}"),
+                Some("contract_approved"),
+                secure,
+            ),
+            Decision::Return => see_other("/review", Some("contract_returned"), secure),
+            Decision::Refuse => see_other("/review", Some("contract_refused"), secure),
+        }),
+        Err(ReviewError::Invalid(errors)) => {
+            let row = super::contracts::scoped_contract(&state, &user.account, id).await?;
+            show_page(
+                &state,
+                ctx,
+                &user,
+                row,
+                panel(errors, None),
+                StatusCode::UNPROCESSABLE_ENTITY,
+            )
+            .await
+        }
+        Err(ReviewError::Stale { current }) => {
+            let message = format!(
+                "此合同在您打开后已被处理或修改，当前状态为“{}”（版本 {}），本次“{}”未执行。请查看当前内容后再决定。",
+                status::label(&current.status),
+                current.version,
+                decision.label()
+            );
+            show_page(
+                &state,
+                ctx,
+                &user,
+                *current,
+                panel(Default::default(), Some(message)),
+                StatusCode::CONFLICT,
+            )
+            .await
+        }
+        Err(ReviewError::SerialsExhausted { office, year }) => Err(AppError::Refused(format!(
+            "登记机构 {office} 在 {year} 年的合同登记编号流水号已用完，无法再准予登记，请联系部级管理员。"
+        ))),
+        Err(ReviewError::NotFound) => Err(AppError::NotFound),
+        Err(ReviewError::Forbidden(m)) => Err(AppError::Refused(m.into())),
+        Err(ReviewError::Db(e)) => Err(e.into()),
+    }
+}
+
+/// A decision of the review history, as the contract page shows it.
+pub struct ReviewView {
+    pub at: String,
+    pub reviewer: String,
+    pub decision: &'static str,
+    /// `approve`, `return` or `refuse` (the tag's colour).
+    pub kind: String,
+    pub ground: &'static str,
+    pub reason: String,
+    pub registration_number: Option<String>,
+}
+
+impl ReviewView {
+    pub fn of(r: crate::db::reviews::ReviewRow) -> ReviewView {
+        ReviewView {
+            at: format_cst(r.decided_at),
+            decision: Decision::parse(&r.decision)
+                .map(Decision::label)
+                .unwrap_or("—"),
+            ground: crate::catalog::refusal::get(&r.refusal_code)
+                .map(|g| g.label)
+                .unwrap_or(""),
+            kind: r.decision,
+            reviewer: r.reviewer,
+            reason: r.reason,
+            registration_number: r.registration_number,
+        }
+    }
+}
+
+/// Whole days between a submission and now, for the queue (never negative).
+fn days_waiting(submitted: chrono::NaiveDateTime, now: chrono::NaiveDateTime) -> i64 {
+    (now - submitted).num_days().max(0)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::domain::dates;
+
+    #[test]
+    fn waiting_is_counted_in_whole_days() {
+        let d = |s: &str| {
+            dates::parse_date_unbounded(s)
+                .unwrap()
+                .and_hms_opt(8, 0, 0)
+                .unwrap()
+        };
+        assert_eq!(days_waiting(d("2026-01-01"), d("2026-01-31")), 30);
+        assert_eq!(days_waiting(d("2026-01-02"), d("2026-01-01")), 0);
+    }
+}

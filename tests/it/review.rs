@@ -1,0 +1,339 @@
+//! The provincial review through the web: the queue, approval with the registration number,
+//! return for correction and resubmission, refusal, stale decisions, scope and the history.
+
+use chrono::Datelike;
+use diesel::prelude::*;
+use techreg::db::schema::{audit_log, contracts, reviews};
+
+use crate::contracts::{id_of, post_contract, valid_fields};
+use crate::support::{Client, Page, TestApp};
+
+/// Files one contract of `category` as gz_clerk (office 440101) and returns its id.
+async fn filed(clerk: &Client<'_>, category: &str, project: &str) -> i64 {
+    let res = post_contract(
+        clerk,
+        "/contracts",
+        &valid_fields(category, project),
+        "submit",
+        None,
+    )
+    .await;
+    assert_eq!(res.status, 303, "{}", res.body);
+    id_of(&res)
+}
+
+/// Posts a decision with the token and version of the contract page the reviewer sees.
+async fn decide(admin: &Client<'_>, id: i64, decision: &str, fields: &[(&str, &str)]) -> Page {
+    let page = admin.get(&format!("/contracts/{id}")).await;
+    let version = version_on(&page);
+    decide_at(admin, id, decision, &version, fields).await
+}
+
+async fn decide_at(
+    admin: &Client<'_>,
+    id: i64,
+    decision: &str,
+    version: &str,
+    fields: &[(&str, &str)],
+) -> Page {
+    let token = admin.get(&format!("/contracts/{id}")).await.csrf();
+    let mut all = vec![("csrf_token", token.as_str()), ("version", version)];
+    all.extend_from_slice(fields);
+    admin
+        .post_raw(
+            &format!("/review/{id}/{decision}"),
+            &all,
+            &[("Sec-Fetch-Site", "same-origin")],
+        )
+        .await
+}
+
+/// The version the decision forms on a contract page carry.
+fn version_on(page: &Page) -> String {
+    let marker = "name=\"version\" value=\"";
+    let start = page
+        .body
+        .find(marker)
+        .unwrap_or_else(|| panic!("no decision form: {}", page.body))
+        + marker.len();
+    let end = page.body[start..].find('"').unwrap();
+    page.body[start..start + end].to_owned()
+}
+
+fn status_of(app: &TestApp, id: i64) -> (String, i32, Option<String>) {
+    contracts::table
+        .find(id)
+        .select((
+            contracts::status,
+            contracts::version,
+            contracts::registration_number,
+        ))
+        .first(&mut *app.conn())
+        .unwrap()
+}
+
+fn this_year() -> i32 {
+    techreg::domain::dates::today_cst(chrono::Utc::now()).year()
+}
+
+#[actix_web::test]
+async fn approval_registers_with_the_next_number_of_the_office_and_year() {
+    let app = TestApp::demo().await;
+    let clerk = app.signed_in("gz_clerk").await;
+    let first = filed(&clerk, "11", "高效储能材料开发").await;
+    let second = filed(&clerk, "30", "产业技术路线咨询").await;
+    let admin = app.signed_in("gd_admin").await;
+
+    let queue = admin.get("/review").await;
+    assert_eq!(queue.status, 200);
+    let (a, b) = (
+        queue.body.find("高效储能材料开发").expect("first in queue"),
+        queue
+            .body
+            .find("产业技术路线咨询")
+            .expect("second in queue"),
+    );
+    assert!(a < b, "the queue shows the oldest submission first");
+    assert!(queue.body.contains("共 2 份待审核"));
+
+    let page = admin.get(&format!("/contracts/{first}")).await;
+    assert!(page.body.contains("准予登记") && page.body.contains("不予登记依据"));
+    let res = decide(&admin, first, "approve", &[]).await;
+    assert_eq!(res.status, 303, "{}", res.body);
+    assert_eq!(
+        res.location.as_deref(),
+        Some(&*format!("/contracts/{first}"))
+    );
+    let year = this_year();
+    let (status, version, number) = status_of(&app, first);
+    assert_eq!(status, "registered");
+    assert_eq!(version, 2);
+    assert_eq!(number, Some(format!("{year}440101000001")));
+    let res = decide(&admin, second, "approve", &[("reason", "材料齐全")]).await;
+    assert_eq!(res.status, 303);
+    assert_eq!(
+        status_of(&app, second).2,
+        Some(format!("{year}440101000002"))
+    );
+
+    // The registered contract shows its number and history, and is final for everyone.
+    let shown = clerk.get(&format!("/contracts/{first}")).await.body;
+    assert!(shown.contains(&format!("{year}440101000001")));
+    assert!(shown.contains("审核记录") && shown.contains("准予登记"));
+    let again = decide_at(&admin, first, "return", "2", &[("reason", "再看看")]).await;
+    assert_eq!(
+        again.status, 409,
+        "a registered contract cannot be decided again"
+    );
+    assert!(again.body.contains("已登记"));
+    assert_eq!(status_of(&app, first).0, "registered");
+    assert!(
+        !admin.get("/review").await.body.contains("高效储能材料开发"),
+        "decided contracts leave the queue"
+    );
+
+    let mut conn = app.conn();
+    let decisions: Vec<(String, Option<String>, String)> = reviews::table
+        .order(reviews::id)
+        .select((
+            reviews::decision,
+            reviews::registration_number,
+            reviews::reviewer,
+        ))
+        .load(&mut *conn)
+        .unwrap();
+    assert_eq!(decisions.len(), 2);
+    assert_eq!(decisions[0].0, "approve");
+    assert_eq!(decisions[0].2, "gd_admin");
+    let audited: i64 = audit_log::table
+        .filter(audit_log::action.eq("contract.approve"))
+        .count()
+        .get_result(&mut *conn)
+        .unwrap();
+    assert_eq!(audited, 2);
+}
+
+#[actix_web::test]
+async fn a_returned_contract_shows_the_reason_and_is_resubmitted_after_correction() {
+    let app = TestApp::demo().await;
+    let clerk = app.signed_in("gz_clerk").await;
+    let id = filed(&clerk, "21", "一种储能电池专利转让").await;
+    let admin = app.signed_in("gd_admin").await;
+
+    // Without a reason nothing changes, and the form says why.
+    let res = decide(&admin, id, "return", &[("reason", "   ")]).await;
+    assert_eq!(res.status, 422);
+    assert!(res.body.contains("请填写退回理由"));
+    assert_eq!(status_of(&app, id).0, "submitted");
+
+    let reason = "请补充专利权人变更登记的证明材料<script>alert(1)</script>";
+    let res = decide(&admin, id, "return", &[("reason", reason)]).await;
+    assert_eq!(res.status, 303, "{}", res.body);
+    assert_eq!(res.location.as_deref(), Some("/review"));
+    assert_eq!(status_of(&app, id).0, "returned");
+
+    // The clerk sees the reason (escaped), edits and resubmits at the version it read.
+    let returned = clerk.get("/contracts?status=returned").await.body;
+    assert!(returned.contains("一种储能电池专利转让"));
+    let page = clerk.get(&format!("/contracts/{id}")).await;
+    assert!(page.body.contains("请补充专利权人变更登记的证明材料"));
+    assert!(page.body.contains("&#60;script&#62;") && !page.body.contains("<script>alert"));
+    assert!(
+        page.body.contains(">编辑<"),
+        "a returned contract may be edited"
+    );
+    let version = status_of(&app, id).1.to_string();
+    let mut fields = valid_fields("21", "一种储能电池专利转让");
+    fields.push(("version".into(), version));
+    let res = post_contract(
+        &clerk,
+        &format!("/contracts/{id}"),
+        &fields,
+        "submit",
+        Some(vec![("evidence", "变更证明.pdf", crate::contracts::PDF)]),
+    )
+    .await;
+    assert_eq!(res.status, 303, "{}", res.body);
+    assert_eq!(status_of(&app, id).0, "submitted");
+    let resubmitted: i64 = audit_log::table
+        .filter(audit_log::action.eq("contract.resubmit"))
+        .count()
+        .get_result(&mut *app.conn())
+        .unwrap();
+    assert_eq!(resubmitted, 1);
+
+    // Back in the queue; approved, it keeps the history of both decisions.
+    assert!(
+        admin
+            .get("/review")
+            .await
+            .body
+            .contains("一种储能电池专利转让")
+    );
+    assert_eq!(decide(&admin, id, "approve", &[]).await.status, 303);
+    let history = clerk.get(&format!("/contracts/{id}")).await.body;
+    assert!(history.contains("退回补正") && history.contains("准予登记"));
+}
+
+#[actix_web::test]
+async fn a_refusal_needs_a_ground_and_a_reason_and_is_final() {
+    let app = TestApp::demo().await;
+    let clerk = app.signed_in("gz_clerk").await;
+    let id = filed(&clerk, "41", "设备安装调试服务").await;
+    let admin = app.signed_in("gd_admin").await;
+
+    let res = decide(&admin, id, "refuse", &[("reason", "仅为设备安装")]).await;
+    assert_eq!(res.status, 422);
+    assert!(res.body.contains("请选择不予登记的依据"));
+    assert!(
+        res.body.contains("仅为设备安装"),
+        "what the reviewer typed is kept"
+    );
+    let res = decide(
+        &admin,
+        id,
+        "refuse",
+        &[
+            ("refusal_code", "02"),
+            ("reason", "仅为设备安装，不属于技术服务"),
+        ],
+    )
+    .await;
+    assert_eq!(res.status, 303, "{}", res.body);
+    assert_eq!(status_of(&app, id).0, "refused");
+    let page = clerk.get(&format!("/contracts/{id}")).await.body;
+    assert!(page.contains("不属于技术合同：仅为设备安装，不属于技术服务"));
+    assert!(!page.contains(">编辑<"), "a refused contract is final");
+    let edit = post_contract(
+        &clerk,
+        &format!("/contracts/{id}"),
+        &valid_fields("41", "设备安装调试服务"),
+        "save",
+        None,
+    )
+    .await;
+    assert_eq!(edit.status, 403);
+}
+
+#[actix_web::test]
+async fn a_decision_on_an_outdated_page_changes_nothing() {
+    let app = TestApp::demo().await;
+    let clerk = app.signed_in("gz_clerk").await;
+    let id = filed(&clerk, "12", "联合研发智能传感器").await;
+    let admin = app.signed_in("gd_admin").await;
+    let stale = decide_at(&admin, id, "approve", "0", &[]).await;
+    assert_eq!(stale.status, 409);
+    assert!(stale.body.contains("已被处理或修改"));
+    assert_eq!(status_of(&app, id), ("submitted".into(), 1, None));
+    let garbage = decide_at(&admin, id, "approve", "最新", &[]).await;
+    assert_eq!(garbage.status, 409);
+    assert_eq!(status_of(&app, id).0, "submitted");
+}
+
+#[actix_web::test]
+async fn reviewers_decide_only_within_their_authority() {
+    let app = TestApp::demo().await;
+    let clerk = app.signed_in("gz_clerk").await;
+    let id = filed(&clerk, "11", "广东的合同").await;
+    let other = app.signed_in("bj_admin").await;
+    let token = other.get("/review").await.csrf();
+    let res = other
+        .post_raw(
+            &format!("/review/{id}/approve"),
+            &[("csrf_token", &token), ("version", "1")],
+            &[("Sec-Fetch-Site", "same-origin")],
+        )
+        .await;
+    assert_eq!(
+        res.status, 404,
+        "another province's contract does not exist for it"
+    );
+    assert!(!other.get("/review").await.body.contains("广东的合同"));
+    // 深圳 (计划单列市) is an authority of its own: 广州's contracts are not in its queue.
+    assert!(
+        !app.signed_in("sz_admin")
+            .await
+            .get("/review")
+            .await
+            .body
+            .contains("广东的合同")
+    );
+    assert_eq!(status_of(&app, id).0, "submitted");
+}
+
+#[actix_web::test]
+async fn simultaneous_approvals_in_one_office_get_distinct_serials() {
+    let app = TestApp::demo().await;
+    let clerk = app.signed_in("gz_clerk").await;
+    let mut ids = Vec::new();
+    for i in 0..6 {
+        ids.push(filed(&clerk, "30", &format!("并发审核咨询项目{i}")).await);
+    }
+    let admin = app.signed_in("gd_admin").await;
+    let token = admin.get("/review").await.csrf();
+    let posts = ids.iter().map(|id| {
+        let path = format!("/review/{id}/approve");
+        let token = token.clone();
+        let admin = &admin;
+        async move {
+            admin
+                .post_raw(
+                    &path,
+                    &[("csrf_token", &token), ("version", "1")],
+                    &[("Sec-Fetch-Site", "same-origin")],
+                )
+                .await
+                .status
+        }
+    });
+    let statuses = futures_util::future::join_all(posts).await;
+    assert!(statuses.iter().all(|s| *s == 303), "{statuses:?}");
+    let mut numbers: Vec<String> = ids
+        .iter()
+        .map(|id| status_of(&app, *id).2.expect("a number"))
+        .collect();
+    numbers.sort();
+    let year = this_year();
+    let expected: Vec<String> = (1..=6).map(|s| format!("{year}440101{s:06}")).collect();
+    assert_eq!(numbers, expected);
+}
