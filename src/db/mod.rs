@@ -269,6 +269,18 @@ pub fn backup_sqlite(conn: &mut DbConn, out: &std::path::Path) -> Result<(), DbE
     Ok(())
 }
 
+/// Whether a statement failed because another connection held SQLite's write lock for longer
+/// than the busy timeout (a long import, say): the request may simply be tried again.
+pub fn is_busy(e: &diesel::result::Error) -> bool {
+    match e {
+        diesel::result::Error::DatabaseError(_, info) => {
+            let m = info.message();
+            m.contains("database is locked") || m.contains("database is busy")
+        }
+        _ => false,
+    }
+}
+
 /// The current instant as stored in the database: UTC, without offset.
 pub fn now() -> chrono::NaiveDateTime {
     chrono::Utc::now().naive_utc()

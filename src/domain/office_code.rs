@@ -3,6 +3,7 @@
 use std::fmt;
 
 use crate::catalog::authority::{self, Authority};
+use crate::domain::text;
 
 /// A registration office code: area `PPCC` + office number `NN` (01–99).
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
@@ -20,7 +21,8 @@ pub enum OfficeCodeError {
 
 impl OfficeCode {
     pub fn parse(input: &str) -> Result<Self, OfficeCodeError> {
-        let s: String = input.trim().chars().map(fold_fullwidth_digit).collect();
+        // Codes are typed with full-width digits or grouped with spaces, like every other code.
+        let s = text::compact(input);
         if s.len() != 6 || !s.bytes().all(|b| b.is_ascii_digit()) {
             return Err(OfficeCodeError::Format);
         }
@@ -55,13 +57,6 @@ impl OfficeCode {
     }
 }
 
-fn fold_fullwidth_digit(c: char) -> char {
-    match c {
-        '０'..='９' => char::from_u32(c as u32 - '０' as u32 + '0' as u32).unwrap_or(c),
-        _ => c,
-    }
-}
-
 impl fmt::Display for OfficeCode {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         f.write_str(&self.0)
@@ -82,6 +77,11 @@ mod tests {
         assert_eq!(
             OfficeCode::parse("４４０１０１").unwrap().as_str(),
             "440101"
+        );
+        assert_eq!(
+            OfficeCode::parse("4401\u{3000}01").unwrap().as_str(),
+            "440101",
+            "grouped as 4401 01, with an ideographic space"
         );
         assert_eq!(
             OfficeCode::parse("660101")

@@ -10,11 +10,41 @@ use rust_xlsxwriter::{Format, FormatAlign, Note, Workbook, Worksheet, XlsxError}
 use super::contracts_csv::{self, column_help, column_label, columns};
 use crate::catalog::{category, country, ip, nature, objective, payment, plan, tech_field};
 
+/// Most bytes the parts of a workbook may inflate to. Real data stays far below it (a 20 MB
+/// upload inflates to a few hundred MB at most); a crafted archive that inflates without end
+/// is refused before anything is parsed, instead of filling the server's memory.
+pub const MAX_INFLATED_BYTES: u64 = 512 << 20;
+
+fn unreadable(e: &dyn std::fmt::Display) -> String {
+    format!("file: 无法读取 Excel 工作簿：{e}")
+}
+
+/// Inflates every part of the archive into nothing, counting, and stops past `limit` bytes.
+/// The sizes an archive declares are not trusted: a crafted one may understate them.
+fn check_inflated_size(bytes: &[u8], limit: u64) -> Result<(), String> {
+    use std::io::Read;
+    let mut archive = zip::ZipArchive::new(Cursor::new(bytes)).map_err(|e| unreadable(&e))?;
+    let mut total: u64 = 0;
+    for i in 0..archive.len() {
+        let mut part = archive.by_index(i).map_err(|e| unreadable(&e))?;
+        let left = limit.saturating_sub(total);
+        total += std::io::copy(&mut (&mut part).take(left + 1), &mut std::io::sink())
+            .map_err(|e| unreadable(&e))?;
+        if total > limit {
+            return Err(format!(
+                "file: Excel 工作簿解压后超过 {} MB，请拆分为多个文件，或另存为 CSV（UTF-8）后导入",
+                limit >> 20
+            ));
+        }
+    }
+    Ok(())
+}
+
 /// Converts the first sheet of an XLSX workbook to CSV text: header in row 1, each sheet row
 /// one CSV line (blank rows kept, so row numbers stay those of the sheet). Codes should be text
 /// cells; numbers are written without a trailing `.0` and date cells as `YYYY-MM-DD`.
 pub fn first_sheet_as_csv(bytes: &[u8]) -> Result<Vec<u8>, String> {
-    let unreadable = |e: &dyn std::fmt::Display| format!("file: 无法读取 Excel 工作簿：{e}");
+    check_inflated_size(bytes, MAX_INFLATED_BYTES)?;
     let mut workbook: Xlsx<_> =
         calamine::open_workbook_from_rs(Cursor::new(bytes)).map_err(|e| unreadable(&e))?;
     let range = match workbook.worksheet_range_at(0) {
@@ -236,6 +266,31 @@ fn code_sheet(
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    /// An archive with one part of `size` zero bytes (deflate packs them a thousandfold).
+    fn archive_of_zeros(size: usize) -> Vec<u8> {
+        use std::io::Write;
+        let mut w = zip::ZipWriter::new(Cursor::new(Vec::new()));
+        let options = zip::write::SimpleFileOptions::default()
+            .compression_method(zip::CompressionMethod::Deflated);
+        w.start_file("xl/worksheets/sheet1.xml", options).unwrap();
+        w.write_all(&vec![0u8; size]).unwrap();
+        w.finish().unwrap().into_inner()
+    }
+
+    #[test]
+    fn workbooks_that_inflate_past_the_limit_are_refused_before_parsing() {
+        let bomb = archive_of_zeros(3 << 20);
+        assert!(bomb.len() < 64 << 10, "{} bytes", bomb.len());
+        let e = check_inflated_size(&bomb, 2 << 20).unwrap_err();
+        assert!(e.starts_with("file: ") && e.contains("超过 2 MB"), "{e}");
+        assert_eq!(check_inflated_size(&bomb, 3 << 20), Ok(()));
+        assert!(
+            check_inflated_size(b"not a zip", 1 << 20)
+                .unwrap_err()
+                .contains("无法读取")
+        );
+    }
 
     #[test]
     fn numbers_read_as_typed() {

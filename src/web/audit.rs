@@ -5,7 +5,7 @@ use askama::Template;
 use chrono::{NaiveDate, NaiveDateTime};
 use serde::Deserialize;
 
-use super::page::{Ctx, CurrentUser, cst, format_cst, html};
+use super::page::{Ctx, CurrentUser, cst, format_cst, html, page_link};
 use super::{AppError, AppState, with_conn};
 use crate::audit::{ACTIONS, action_label, object_label};
 use crate::db::audit::{AuditFilter, AuditRow};
@@ -98,20 +98,18 @@ pub async fn index(
     .await?;
     let has_more = entries.len() as i64 > PER_PAGE;
     entries.truncate(PER_PAGE as usize);
+    let filters = [
+        ("actor", query.actor.as_str()),
+        ("action", query.action.as_str()),
+        ("object", query.object.as_str()),
+        ("from", query.from.as_str()),
+        ("to", query.to.as_str()),
+    ];
     let link = |before: Option<i64>| {
-        let mut pairs = vec![
-            ("actor", query.actor.clone()),
-            ("action", query.action.clone()),
-            ("object", query.object.clone()),
-            ("from", query.from.clone()),
-            ("to", query.to.clone()),
-        ];
-        if let Some(b) = before {
-            pairs.push(("before", b.to_string()));
-        }
-        format!(
-            "/audit?{}",
-            serde_urlencoded::to_string(pairs).unwrap_or_default()
+        page_link(
+            "/audit",
+            &filters,
+            before.map(|b| ("before", b.to_string())),
         )
     };
     let next_link = if has_more {

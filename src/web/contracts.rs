@@ -10,7 +10,7 @@ use serde::Deserialize;
 
 use super::contract_form::{self, SectionView};
 use super::form_data::FormData;
-use super::page::{Ctx, CurrentUser, format_cst, html, render, see_other};
+use super::page::{Ctx, CurrentUser, format_cst, html, page_link, render, see_other};
 use super::review::ReviewView;
 use super::{AppError, AppState, with_conn};
 use crate::catalog::{category, checklist, refusal};
@@ -159,26 +159,19 @@ pub async fn index(
         )?)
     })
     .await?;
-    let link = |after: Option<String>| {
-        let mut pairs = vec![
-            ("status", query.status.clone()),
-            ("office", query.office.clone()),
-            ("category", query.category.clone()),
-            ("from", query.from.clone()),
-            ("to", query.to.clone()),
-            ("min", query.min.clone()),
-            ("max", query.max.clone()),
-            ("q", query.q.clone()),
-            ("sort", sort.as_str().to_owned()),
-        ];
-        if let Some(a) = after {
-            pairs.push(("after", a));
-        }
-        format!(
-            "/contracts?{}",
-            serde_urlencoded::to_string(pairs).unwrap_or_default()
-        )
-    };
+    let filters = [
+        ("status", query.status.as_str()),
+        ("office", query.office.as_str()),
+        ("category", query.category.as_str()),
+        ("from", query.from.as_str()),
+        ("to", query.to.as_str()),
+        ("min", query.min.as_str()),
+        ("max", query.max.as_str()),
+        ("q", query.q.as_str()),
+        ("sort", sort.as_str()),
+    ];
+    let link =
+        |after: Option<String>| page_link("/contracts", &filters, after.map(|a| ("after", a)));
     let next_link = next.as_ref().map(|c| link(Some(cursor_text(c))));
     let first_link = (!query.after.is_empty()).then(|| link(None));
     let rows = rows.into_iter().map(list_row).collect();
@@ -820,10 +813,12 @@ pub(super) async fn show_page(
     })
     .await?;
     let input = filing::input_of(&row);
-    // Re-check the contract as it stands: a draft lists what is still missing, a filed contract
-    // shows its warnings to the clerk and the reviewer.
+    // Re-check an open contract as it stands: a draft lists what is still missing, a submitted
+    // one shows its warnings to the clerk and the reviewer. Decided contracts passed the rules
+    // when they were filed, and nothing is left to weigh their warnings for.
     let (mut problems, mut warnings) = (Vec::new(), Vec::new());
-    if let Ok(office) = OfficeCode::parse(&row.office_code) {
+    let open = status::editable(&row.status) || status::awaits_review(&row.status);
+    if open && let Ok(office) = OfficeCode::parse(&row.office_code) {
         let today = dates::today_cst(chrono::Utc::now());
         match rules::check(&input, &RuleContext::filing(office, today)) {
             Ok(checked) => warnings = checked.warnings,
@@ -833,13 +828,13 @@ pub(super) async fn show_page(
             }
         }
     }
+    if !status::editable(&row.status) {
+        problems.clear();
+    }
     let warnings = warnings
         .into_iter()
         .map(|(f, m)| (label_of(&f), m))
         .collect();
-    if !status::editable(&row.status) {
-        problems.clear(); // filed contracts passed the rules when they were filed
-    }
     let shown = rules::fields_for_category(&row.category_code);
     let value = |f: &str| display_value(f, input.get(f).unwrap_or_default());
     let pick = |names: &[&'static str]| -> Vec<(&'static str, String)> {

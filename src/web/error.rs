@@ -72,6 +72,7 @@ impl ResponseError for AppError {
             AppError::Forbidden | AppError::Refused(_) => StatusCode::FORBIDDEN,
             AppError::BadRequest(_) => StatusCode::BAD_REQUEST,
             AppError::Pool(_) | AppError::Blocking(_) => StatusCode::SERVICE_UNAVAILABLE,
+            AppError::Db(e) if crate::db::is_busy(e) => StatusCode::SERVICE_UNAVAILABLE,
             _ => StatusCode::INTERNAL_SERVER_ERROR,
         }
     }
@@ -92,6 +93,10 @@ impl ResponseError for AppError {
             AppError::Pool(_) | AppError::Blocking(_) => {
                 ("服务暂不可用", "系统繁忙，请稍后重试。".to_owned())
             }
+            AppError::Db(e) if crate::db::is_busy(e) => (
+                "系统繁忙",
+                "系统正在写入大批数据（如批量导入），本次操作未执行，也未保存任何内容。请用浏览器的“后退”回到刚才的页面，稍后再提交。".to_owned(),
+            ),
             _ => (
                 "系统错误",
                 "系统发生内部错误，已记录日志。请稍后重试或联系管理员。".to_owned(),
@@ -100,12 +105,18 @@ impl ResponseError for AppError {
         if status.is_server_error() {
             tracing::error!(error = ?self, "request failed");
         }
-        ErrorPage {
+        let mut response = ErrorPage {
             status: status.as_u16(),
             title,
             message: &message,
         }
-        .response()
+        .response();
+        if status == StatusCode::SERVICE_UNAVAILABLE {
+            response
+                .headers_mut()
+                .insert(header::RETRY_AFTER, header::HeaderValue::from_static("30"));
+        }
+        response
     }
 }
 

@@ -141,9 +141,7 @@ routes! {
     POST "/contracts/{id}/submit" => contracts::submit, Allow::Roles(CLERKS);
     GET "/contracts/{id}/attachments/{attachment}" => contracts::attachment, Allow::Roles(CONTRACT_READERS);
     GET "/review" => review::queue, Allow::Roles(REVIEWERS);
-    POST "/review/{id}/approve" => review::approve, Allow::Roles(REVIEWERS);
-    POST "/review/{id}/return" => review::return_for_correction, Allow::Roles(REVIEWERS);
-    POST "/review/{id}/refuse" => review::refuse, Allow::Roles(REVIEWERS);
+    POST "/review/{id}/{decision}" => review::decide, Allow::Roles(REVIEWERS);
     GET "/codes/{list}" => lookup::codes, Allow::SignedIn;
     GET "/parties/lookup" => lookup::parties, Allow::Roles(CLERKS);
     GET "/imports/contracts" => imports::show, Allow::Roles(&[Role::Clerk, Role::Ministry]);

@@ -185,6 +185,22 @@ pub fn html(template: &impl Template) -> Result<HttpResponse, AppError> {
     render(template, StatusCode::OK)
 }
 
+/// A link to another page of a list: `path` with the non-empty `filters` and the cursor.
+pub fn page_link(path: &str, filters: &[(&str, &str)], cursor: Option<(&str, String)>) -> String {
+    let mut pairs: Vec<(&str, &str)> = filters
+        .iter()
+        .filter(|(_, v)| !v.trim().is_empty())
+        .copied()
+        .collect();
+    if let Some((key, value)) = &cursor {
+        pairs.push((key, value));
+    }
+    match serde_urlencoded::to_string(pairs) {
+        Ok(q) if !q.is_empty() => format!("{path}?{q}"),
+        _ => path.to_owned(),
+    }
+}
+
 /// Post/Redirect/Get: `303 See Other`, optionally with a one-time notice for the next page.
 pub fn see_other(location: &str, notice: Option<&'static str>, secure: bool) -> HttpResponse {
     let mut r = HttpResponse::SeeOther();

@@ -8,7 +8,7 @@ use askama::Template;
 use serde::Deserialize;
 
 use super::contracts::{ReviewPanel, category_choices, show_page};
-use super::page::{Ctx, CurrentUser, format_cst, html, see_other};
+use super::page::{Ctx, CurrentUser, format_cst, html, page_link, see_other};
 use super::{AppError, AppState, with_conn};
 use crate::catalog::category;
 use crate::db::contracts::{ContractFilter, Cursor, Sort};
@@ -118,22 +118,14 @@ pub async fn queue(
             }
         })
         .collect();
-    let link = |after: Option<i64>| {
-        let mut pairs = vec![
-            ("office", query.office.clone()),
-            ("category", query.category.clone()),
-            ("q", query.q.clone()),
-        ];
-        if let Some(a) = after {
-            pairs.push(("after", a.to_string()));
-        }
-        format!(
-            "/review?{}",
-            serde_urlencoded::to_string(pairs).unwrap_or_default()
-        )
-    };
+    let filters = [
+        ("office", query.office.as_str()),
+        ("category", query.category.as_str()),
+        ("q", query.q.as_str()),
+    ];
+    let link = |after: Option<String>| page_link("/review", &filters, after.map(|a| ("after", a)));
     let next_link = next.map(|c| match c {
-        Cursor::Id(id) => link(Some(id)),
+        Cursor::Id(id) => link(Some(id.to_string())),
         _ => link(None),
     });
     let first_link = (!query.after.is_empty()).then(|| link(None));
@@ -162,61 +154,20 @@ pub struct DecisionForm {
     refusal_code: String,
 }
 
-pub async fn approve(
+/// `POST /review/{id}/approve`, `/return` or `/refuse`.
+pub async fn decide(
     state: web::Data<AppState>,
     ctx: Ctx,
     user: CurrentUser,
-    id: web::Path<i64>,
+    path: web::Path<(i64, String)>,
     form: web::Form<DecisionForm>,
 ) -> Result<HttpResponse, AppError> {
-    decide(
-        state,
-        ctx,
-        user,
-        id.into_inner(),
-        Decision::Approve,
-        form.into_inner(),
-    )
-    .await
+    let (id, decision) = path.into_inner();
+    let decision = Decision::parse(&decision).ok_or(AppError::NotFound)?;
+    decide_on(state, ctx, user, id, decision, form.into_inner()).await
 }
 
-pub async fn return_for_correction(
-    state: web::Data<AppState>,
-    ctx: Ctx,
-    user: CurrentUser,
-    id: web::Path<i64>,
-    form: web::Form<DecisionForm>,
-) -> Result<HttpResponse, AppError> {
-    decide(
-        state,
-        ctx,
-        user,
-        id.into_inner(),
-        Decision::Return,
-        form.into_inner(),
-    )
-    .await
-}
-
-pub async fn refuse(
-    state: web::Data<AppState>,
-    ctx: Ctx,
-    user: CurrentUser,
-    id: web::Path<i64>,
-    form: web::Form<DecisionForm>,
-) -> Result<HttpResponse, AppError> {
-    decide(
-        state,
-        ctx,
-        user,
-        id.into_inner(),
-        Decision::Refuse,
-        form.into_inner(),
-    )
-    .await
-}
-
-async fn decide(
+async fn decide_on(
     state: web::Data<AppState>,
     ctx: Ctx,
     user: CurrentUser,

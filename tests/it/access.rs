@@ -51,9 +51,7 @@ const EXPECTED: &[(&str, &str, &[&str])] = &[
     ("POST", "/contracts/{id}/submit", CLERKS),
     ("GET", "/contracts/{id}/attachments/{attachment}", READERS),
     ("GET", "/review", REVIEWERS),
-    ("POST", "/review/{id}/approve", REVIEWERS),
-    ("POST", "/review/{id}/return", REVIEWERS),
-    ("POST", "/review/{id}/refuse", REVIEWERS),
+    ("POST", "/review/{id}/{decision}", REVIEWERS),
     ("GET", "/codes/{list}", SIGNED_IN),
     ("GET", "/parties/lookup", CLERKS),
     ("GET", "/imports/contracts", IMPORTERS),
@@ -114,7 +112,8 @@ async fn each_role_reaches_exactly_its_routes() {
                 .replace("{id}", &id.to_string())
                 .replace("{file}", "app.css")
                 .replace("{attachment}", "1")
-                .replace("{list}", "regions");
+                .replace("{list}", "regions")
+                .replace("{decision}", "approve");
             let page = if *method == "GET" {
                 client.get(&path).await
             } else {

@@ -48,19 +48,19 @@ async fn each_role_signs_in_and_sees_its_own_navigation() -> anyhow::Result<()> 
             "bj_clerk",
             "王登记",
             &["首页"],
-            &["登记机构", "审计日志", "账号管理"],
+            &["登记机构", "审计日志", "账号管理", "合同审核"],
         ),
         (
             "gd_admin",
             "广东省科技厅管理员",
-            &["首页", "登记机构", "登记员账号", "审计日志"],
+            &["首页", "合同审核", "登记机构", "登记员账号", "审计日志"],
             &["账号管理"],
         ),
         (
             "ministry",
             "科技部统计处",
             &["首页", "审计日志"],
-            &["登记机构", "账号管理"],
+            &["登记机构", "账号管理", "合同审核"],
         ),
         (
             "admin",
@@ -152,10 +152,7 @@ async fn a_clerk_files_every_category_in_the_browser() -> anyhow::Result<()> {
     let pdf = dir.join("contract-text.pdf");
     std::fs::write(&pdf, crate::contracts::PDF)?;
 
-    browser.goto(&app.url("/login")).await?;
-    browser.fill("#username", "gz_clerk").await?;
-    browser.fill("#password", DEMO_PASSWORD).await?;
-    browser.click_and_wait("button[type=submit]").await?;
+    sign_in(&browser, &app, "gz_clerk").await?;
 
     // A field error comes back next to its field, with everything typed kept.
     browser.goto(&app.url("/contracts/new?category=21")).await?;
@@ -206,43 +203,196 @@ async fn a_clerk_files_every_category_in_the_browser() -> anyhow::Result<()> {
             .property("value")
             .await?
             .as_str(),
-        Some(crate::contracts::uscc("91440106MA59ABCDE").as_str())
+        Some(crate::fixtures::seller_uscc().as_str())
     );
     browser
         .screenshot(dir.join("contract-form-error.png"))
         .await?;
 
     for code in techreg::catalog::category::leaves().map(|l| l.code) {
-        browser
-            .goto(&app.url(&format!("/contracts/new?category={code}")))
-            .await?;
-        set_fields(
-            &browser,
-            &crate::contracts::valid_fields(code, &format!("浏览器登记 {code}")),
-        )
-        .await?;
-        browser
-            .find("#contract_text")
-            .await?
-            .send_keys(pdf.to_str().unwrap_or_default())
-            .await?;
-        browser
-            .find("input[name=checklist_confirmed]")
-            .await?
-            .click()
-            .await?;
-        browser.click_and_wait("button[value=submit]").await?;
-        let status = browser
-            .wait_for(".status-line", DEFAULT_WAIT)
-            .await?
-            .text()
-            .await?;
+        let status =
+            file_in_browser(&browser, &app, code, &format!("浏览器登记 {code}"), &pdf).await?;
         assert!(status.contains("待审核"), "{code}: {status}");
     }
     browser.goto(&app.url("/contracts")).await?;
     let list = browser.find("table").await?.text().await?;
     assert!(list.contains("浏览器登记 43") && list.contains("浏览器登记 11"));
     browser.screenshot(dir.join("contract-list.png")).await?;
+    browser.quit().await?;
+    Ok(())
+}
+
+/// Fills the form of `category` with a valid filing, attaches the contract text, confirms the
+/// checklist and submits; returns the contract page's status line.
+async fn file_in_browser(
+    browser: &webdriver::Browser,
+    app: &TestApp,
+    category: &str,
+    project: &str,
+    pdf: &std::path::Path,
+) -> anyhow::Result<String> {
+    browser
+        .goto(&app.url(&format!("/contracts/new?category={category}")))
+        .await?;
+    set_fields(browser, &crate::contracts::valid_fields(category, project)).await?;
+    browser
+        .find("#contract_text")
+        .await?
+        .send_keys(pdf.to_str().unwrap_or_default())
+        .await?;
+    browser
+        .find("input[name=checklist_confirmed]")
+        .await?
+        .click()
+        .await?;
+    browser.click_and_wait("button[value=submit]").await?;
+    browser
+        .wait_for(".status-line", DEFAULT_WAIT)
+        .await?
+        .text()
+        .await
+}
+
+async fn sign_in(
+    browser: &webdriver::Browser,
+    app: &TestApp,
+    username: &str,
+) -> anyhow::Result<()> {
+    browser.goto(&app.url("/login")).await?;
+    browser.fill("#username", username).await?;
+    browser.fill("#password", DEMO_PASSWORD).await?;
+    browser.click_and_wait("button[type=submit]").await?;
+    browser.wait_for(".mainnav", DEFAULT_WAIT).await?;
+    Ok(())
+}
+
+async fn sign_out(browser: &webdriver::Browser) -> anyhow::Result<()> {
+    browser
+        .click_and_wait(".userbox button[type=submit]")
+        .await?;
+    browser.wait_for("#username", DEFAULT_WAIT).await?;
+    Ok(())
+}
+
+#[actix_web::test]
+async fn a_contract_is_returned_corrected_and_registered_in_the_browser() -> anyhow::Result<()> {
+    let Some(browser) = webdriver::start_browser().await else {
+        return Ok(());
+    };
+    let app = TestApp::demo().await;
+    let dir = shots();
+    let pdf = dir.join("contract-text-review.pdf");
+    std::fs::write(&pdf, crate::contracts::PDF)?;
+
+    // The clerk files a consulting contract.
+    sign_in(&browser, &app, "gz_clerk").await?;
+    let status = file_in_browser(&browser, &app, "30", "区域储能产业技术咨询", &pdf).await?;
+    assert!(status.contains("待审核"), "{status}");
+    let contract_url = browser.current_url().await?;
+    sign_out(&browser).await?;
+
+    // The province administrator finds it in the queue and returns it with a reason.
+    sign_in(&browser, &app, "gd_admin").await?;
+    let home = browser.find("main").await?.text().await?;
+    assert!(
+        home.contains("合同审核") && home.contains("份合同等待审核"),
+        "{home}"
+    );
+    browser.goto(&app.url("/review")).await?;
+    let queue = browser.find("table").await?.text().await?;
+    assert!(queue.contains("区域储能产业技术咨询"), "{queue}");
+    browser.screenshot(dir.join("review-queue.png")).await?;
+    browser.click_and_wait("table a").await?;
+    browser.wait_for(".review-panel", DEFAULT_WAIT).await?;
+    browser.screenshot(dir.join("review-decision.png")).await?;
+    // Without the browser's own check, an empty reason comes back from the server next to its
+    // field, in the form that was used.
+    browser
+        .execute(
+            "document.getElementById('return-reason').removeAttribute('required'); \
+             document.getElementById('review').scrollIntoView();",
+            &[],
+        )
+        .await?;
+    browser
+        .click_and_wait("form[action$='/return'] button[type=submit]")
+        .await?;
+    let error = browser
+        .wait_for("form[action$='/return'] .field-error", DEFAULT_WAIT)
+        .await?
+        .text()
+        .await?;
+    assert!(error.contains("请填写退回理由"), "{error}");
+    browser
+        .execute("document.getElementById('review').scrollIntoView();", &[])
+        .await?;
+    browser
+        .screenshot(dir.join("review-decision-error.png"))
+        .await?;
+    browser
+        .fill(
+            "#return-reason",
+            "咨询报告的交付期限与合同正文不一致，请核对后补正",
+        )
+        .await?;
+    browser
+        .click_and_wait("form[action$='/return'] button[type=submit]")
+        .await?;
+    let notice = browser
+        .wait_for(".notice-ok", DEFAULT_WAIT)
+        .await?
+        .text()
+        .await?;
+    assert!(notice.contains("退回"), "{notice}");
+    sign_out(&browser).await?;
+
+    // The clerk sees why, corrects the project name and submits again.
+    sign_in(&browser, &app, "gz_clerk").await?;
+    let home = browser.find("main").await?.text().await?;
+    assert!(home.contains("退回补正"), "{home}");
+    browser.goto(&contract_url).await?;
+    let reason = browser
+        .wait_for(".notice-warn", DEFAULT_WAIT)
+        .await?
+        .text()
+        .await?;
+    assert!(reason.contains("交付期限与合同正文不一致"), "{reason}");
+    browser
+        .screenshot(dir.join("review-returned-clerk.png"))
+        .await?;
+    browser.click_and_wait("a[href$='/edit']").await?;
+    browser.wait_for("#project_name", DEFAULT_WAIT).await?;
+    browser.find("#project_name").await?.clear().await?;
+    browser
+        .fill("#project_name", "区域储能产业技术咨询（补正）")
+        .await?;
+    browser.click_and_wait("button[value=submit]").await?;
+    let status = browser
+        .wait_for(".status-line", DEFAULT_WAIT)
+        .await?
+        .text()
+        .await?;
+    assert!(status.contains("待审核"), "{status}");
+    sign_out(&browser).await?;
+
+    // Approved, it carries its registration number.
+    sign_in(&browser, &app, "gd_admin").await?;
+    browser.goto(&contract_url).await?;
+    browser
+        .click_and_wait("form[action$='/approve'] button[type=submit]")
+        .await?;
+    let status = browser
+        .wait_for(".status-line", DEFAULT_WAIT)
+        .await?
+        .text()
+        .await?;
+    assert!(status.contains("已登记"), "{status}");
+    assert!(status.contains("440101000001"), "{status}");
+    let history = browser.page_source().await?;
+    assert!(history.contains("退回补正") && history.contains("准予登记"));
+    browser
+        .screenshot(dir.join("review-registered.png"))
+        .await?;
     browser.quit().await?;
     Ok(())
 }

@@ -3,75 +3,10 @@
 
 use reqwest::multipart::{Form, Part};
 
+use crate::fixtures::buyer_uscc;
 use crate::support::{Client, Page, TestApp, exec};
-use techreg::domain::uscc;
 
-/// A USCC with a correct check character for a 17-character body.
-pub fn uscc(body: &str) -> String {
-    format!("{body}{}", uscc::check_char(body).expect("a valid body"))
-}
-
-/// The IP type a leaf category may carry in the fixtures.
-fn ip_for(category: &str) -> &'static str {
-    match category {
-        "21" | "22" | "23" => "021",
-        "24" | "20" => "01",
-        "25" => "03",
-        "26" => "05",
-        "27" => "04",
-        "28" => "06",
-        "29" => "07",
-        _ => "99",
-    }
-}
-
-/// A complete, valid filing of `category` for office 440101 (广州): seller in 广州, buyer in 北京.
-pub fn valid_fields(category: &str, project: &str) -> Vec<(String, String)> {
-    let mut f: Vec<(&str, String)> = vec![
-        ("category_code", category.into()),
-        ("project_name", project.into()),
-        ("signed_on", "2026-03-01".into()),
-        ("valid_from", "2026-03-01".into()),
-        ("valid_to", "2028-12-31".into()),
-        ("ip_code", ip_for(category).into()),
-        ("tech_field_code", "01".into()),
-        ("objective_code", "07".into()),
-        ("plan_code", "9".into()),
-        ("payment_code", "2".into()),
-        ("is_related", "0".into()),
-        ("total_amount_yuan", "1250000.00".into()),
-        ("technical_amount_yuan", "1200000.00".into()),
-        ("non_technical_note", "专用设备采购 5 万元".into()),
-        ("seller_name", "广州智造科技有限公司".into()),
-        ("seller_country_code", "142".into()),
-        ("seller_admin_code", "440106".into()),
-        ("seller_uscc", uscc("91440106MA59ABCDE")),
-        ("seller_nature_code", "150".into()),
-        ("seller_address", "广州市天河区科韵路 16 号".into()),
-        ("seller_zipcode", "510665".into()),
-        ("seller_representative", "张三".into()),
-        ("seller_contact", "李四".into()),
-        ("seller_phone", "020-88886666".into()),
-        ("buyer_name", "北京未来能源研究院".into()),
-        ("buyer_country_code", "142".into()),
-        ("buyer_admin_code", "110108".into()),
-        ("buyer_uscc", uscc("12110108MB1234567")),
-        ("buyer_nature_code", "021".into()),
-        ("buyer_address", "北京市海淀区中关村大街 1 号".into()),
-        ("buyer_zipcode", "100080".into()),
-        ("buyer_representative", "王五".into()),
-        ("buyer_contact", "赵六".into()),
-        ("buyer_phone", "010-62626262".into()),
-    ];
-    if category.starts_with('2') {
-        f.push(("expected_investment_yuan", "3000000".into()));
-        f.push(("expected_output_yuan", "8000000.50".into()));
-    }
-    if category == "42" {
-        f.push(("third_party_name", "深圳某某新材料有限公司".into()));
-    }
-    f.into_iter().map(|(k, v)| (k.to_owned(), v)).collect()
-}
+pub use crate::fixtures::valid_fields;
 
 pub const PDF: &[u8] = b"%PDF-1.4\n% test contract text\n";
 
@@ -471,7 +406,7 @@ async fn the_party_directory_remembers_parties_without_changing_filed_contracts(
             .status,
         303
     );
-    let key = format!("uscc:{}", uscc("12110108MB1234567"));
+    let key = format!("uscc:{}", buyer_uscc());
     let party = techreg::db::parties::find_by_key(&mut app.conn(), &key)
         .unwrap()
         .unwrap();
@@ -577,7 +512,7 @@ async fn known_parties_are_offered_from_the_directory() {
         .status,
         303
     );
-    let buyer = uscc("12110108MB1234567");
+    let buyer = buyer_uscc();
 
     // The JSON lookup used by the form's script.
     let found = clerk.get(&format!("/parties/lookup?q={buyer}")).await;
@@ -738,5 +673,48 @@ async fn the_demo_seeds_a_few_thousand_valid_contracts_once() {
     assert!(
         list.body.matches("/contracts/").count() > 40,
         "a full first page"
+    );
+}
+
+#[actix_web::test]
+async fn a_filing_while_sqlite_is_locked_by_a_long_write_answers_503_and_writes_nothing() {
+    let app = TestApp::demo().await;
+    if app.is_postgres() {
+        return; // PostgreSQL has no database-wide write lock: writers only wait for row locks
+    }
+    let clerk = app.signed_in("gz_clerk").await;
+    // Another connection holds the write lock, as a large import does, past the busy timeout.
+    let mut holder = app.conn();
+    {
+        use diesel::connection::SimpleConnection;
+        let c: &mut techreg::db::DbConn = &mut holder;
+        c.batch_execute("BEGIN IMMEDIATE").unwrap();
+    }
+    let res = post_contract(
+        &clerk,
+        "/contracts",
+        &valid_fields("11", "锁定期间的草稿"),
+        "save",
+        None,
+    )
+    .await;
+    assert_eq!(res.status, 503, "{}", res.body);
+    assert!(res.body.contains("系统正在写入大批数据"), "{}", res.body);
+    assert_eq!(
+        res.headers.get("retry-after").and_then(|v| v.to_str().ok()),
+        Some("30")
+    );
+    {
+        use diesel::connection::SimpleConnection;
+        let c: &mut techreg::db::DbConn = &mut holder;
+        c.batch_execute("ROLLBACK").unwrap();
+    }
+    drop(holder);
+    assert!(
+        !clerk
+            .get("/contracts")
+            .await
+            .body
+            .contains("锁定期间的草稿")
     );
 }

@@ -9,6 +9,7 @@ mod batch;
 mod browser;
 mod cli;
 mod contracts;
+mod fixtures;
 mod list;
 mod migrations;
 mod review;

@@ -267,6 +267,8 @@ async fn a_decision_on_an_outdated_page_changes_nothing() {
     assert_eq!(status_of(&app, id), ("submitted".into(), 1, None));
     let garbage = decide_at(&admin, id, "approve", "最新", &[]).await;
     assert_eq!(garbage.status, 409);
+    let unknown = decide_at(&admin, id, "delete", "1", &[]).await;
+    assert_eq!(unknown.status, 404, "only the three decisions exist");
     assert_eq!(status_of(&app, id).0, "submitted");
 }
 

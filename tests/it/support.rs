@@ -142,6 +142,10 @@ impl TestApp {
         }
     }
 
+    pub fn is_postgres(&self) -> bool {
+        self._db.is_postgres()
+    }
+
     pub fn url(&self, path: &str) -> String {
         format!("{}{}", self.addr, path)
     }
