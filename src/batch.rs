@@ -663,6 +663,7 @@ fn store(
 ) -> Result<ImportSummary, Failure> {
     let mut summary = ImportSummary::default();
     let (party_ids, added, updated) = remember_parties(c, actor, accepted, now)?;
+    let set_aside = db::contracts::set_aside_list_indexes(c, accepted.len())?;
     summary.parties_added = added;
     summary.parties_updated = updated;
 
@@ -687,6 +688,9 @@ fn store(
         }
         Ok(())
     })?;
+    if let Some(set_aside) = set_aside {
+        db::contracts::restore_list_indexes(c, set_aside)?;
+    }
 
     let mut counters: HashMap<(&str, i32), u32> = HashMap::new();
     for a in accepted {

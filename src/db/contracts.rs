@@ -687,6 +687,102 @@ pub fn find_many(conn: &mut DbConn, ids: &[i64]) -> QueryResult<Vec<ContractRow>
     Ok(found)
 }
 
+/// The list indexes and the name-index trigger of `contracts`, set aside for a bulk insert on
+/// SQLite and made again afterwards (see [`set_aside_list_indexes`]).
+#[derive(Debug)]
+pub struct SetAside {
+    /// `CREATE INDEX` / `CREATE TRIGGER` statements exactly as the schema holds them.
+    definitions: Vec<String>,
+    /// The id the first inserted row receives (SQLite gives new rows the highest id plus one).
+    first_new_id: i64,
+}
+
+/// The trigger that keeps `contracts_names` in step with inserts (migration 2026-12-01-000005).
+const NAMES_INSERT_TRIGGER: &str = "contracts_names_insert";
+
+/// Whether inserting `incoming` rows into a table of about `existing` rows is faster with the
+/// indexes built afresh afterwards. Building an index sorts every row once (about 17 µs a row
+/// for all of them, measured on 320,000 rows), while keeping it up to date costs about 70 µs
+/// for each inserted row (BENCHMARKS.md): so afresh when the table is not much bigger than the
+/// insert, and only for inserts big enough to matter.
+pub fn worth_building_afresh(existing: i64, incoming: usize) -> bool {
+    const MIN_ROWS: usize = 5_000;
+    incoming >= MIN_ROWS && existing <= 2 * incoming as i64
+}
+
+/// Before a large insert on SQLite: drops the indexes of `contracts` (the UNIQUE constraint's
+/// own index stays) and the trigger that feeds the name index, remembering their definitions,
+/// when [`worth_building_afresh`] says so. Run it, the insert and [`restore_list_indexes`] in
+/// one transaction: readers keep seeing the committed schema meanwhile (WAL), and a rollback
+/// restores everything. PostgreSQL keeps its indexes: `DROP INDEX` would block every reader
+/// until the import commits.
+pub fn set_aside_list_indexes(conn: &mut DbConn, incoming: usize) -> QueryResult<Option<SetAside>> {
+    use diesel::connection::SimpleConnection;
+    use diesel::sql_types::{BigInt, Text};
+    #[derive(QueryableByName)]
+    struct Definition {
+        #[diesel(sql_type = Text)]
+        kind: String,
+        #[diesel(sql_type = Text)]
+        name: String,
+        #[diesel(sql_type = Text)]
+        sql: String,
+    }
+    #[derive(QueryableByName)]
+    struct Highest {
+        #[diesel(sql_type = BigInt)]
+        id: i64,
+    }
+    let DbConn::Sqlite(c) = conn else {
+        return Ok(None);
+    };
+    let highest = diesel::sql_query("SELECT COALESCE(MAX(id), 0) AS id FROM contracts")
+        .get_result::<Highest>(c)?
+        .id;
+    if !worth_building_afresh(highest, incoming) {
+        return Ok(None);
+    }
+    let definitions: Vec<Definition> = diesel::sql_query(
+        "SELECT type AS kind, name, sql FROM sqlite_master \
+         WHERE tbl_name = 'contracts' AND sql IS NOT NULL \
+           AND (type = 'index' OR (type = 'trigger' AND name = ?)) \
+         ORDER BY type, name",
+    )
+    .bind::<Text, _>(NAMES_INSERT_TRIGGER)
+    .load(c)?;
+    for d in &definitions {
+        // Names come from the schema itself; quoting keeps them identifiers.
+        c.batch_execute(&format!(
+            "DROP {} \"{}\"",
+            d.kind.to_uppercase(),
+            d.name.replace('"', "\"\"")
+        ))?;
+    }
+    Ok(Some(SetAside {
+        definitions: definitions.into_iter().map(|d| d.sql).collect(),
+        first_new_id: highest + 1,
+    }))
+}
+
+/// After the bulk insert: makes the indexes and the trigger again, and adds the inserted rows
+/// to the name index in one pass.
+pub fn restore_list_indexes(conn: &mut DbConn, set_aside: SetAside) -> QueryResult<()> {
+    use diesel::connection::SimpleConnection;
+    let DbConn::Sqlite(c) = conn else {
+        return Ok(());
+    };
+    for sql in &set_aside.definitions {
+        c.batch_execute(sql)?;
+    }
+    diesel::sql_query(
+        "INSERT INTO contracts_names (rowid, project_name_norm, seller_name_norm, buyer_name_norm) \
+         SELECT id, project_name_norm, seller_name_norm, buyer_name_norm FROM contracts WHERE id >= ?",
+    )
+    .bind::<diesel::sql_types::BigInt, _>(set_aside.first_new_id)
+    .execute(c)?;
+    Ok(())
+}
+
 /// Runs `f` with a page cache big enough for a large import on SQLite (the default 2 MB cache
 /// spills a long write transaction to disk and reads it back); the connection's cache size is
 /// restored afterwards. PostgreSQL needs nothing.
@@ -724,4 +820,27 @@ where
         ))?;
     }
     result
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn indexes_are_built_afresh_only_for_large_inserts_into_smaller_tables() {
+        assert!(
+            worth_building_afresh(0, 320_000),
+            "a migration into a new database"
+        );
+        assert!(worth_building_afresh(500_000, 250_000));
+        assert!(
+            !worth_building_afresh(750_001, 250_000),
+            "a big table: keep its indexes"
+        );
+        assert!(
+            !worth_building_afresh(0, 4_999),
+            "a small batch keeps them too"
+        );
+        assert!(worth_building_afresh(10_000, 5_000));
+    }
 }

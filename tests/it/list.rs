@@ -168,3 +168,109 @@ async fn the_name_index_follows_every_change_of_a_contract() {
     assert!(found("新的项目").is_empty());
     assert!(found("甲方科技").is_empty());
 }
+
+/// The schema objects of `contracts` (indexes and triggers with their definitions).
+fn contract_schema(app: &TestApp) -> Vec<(String, String)> {
+    use diesel::sql_types::Text;
+    #[derive(QueryableByName)]
+    struct Object {
+        #[diesel(sql_type = Text)]
+        name: String,
+        #[diesel(sql_type = Text)]
+        definition: String,
+    }
+    let sql = if app.is_postgres() {
+        "SELECT indexname AS name, indexdef AS definition FROM pg_indexes WHERE tablename = 'contracts' \
+         UNION ALL SELECT tgname AS name, pg_get_triggerdef(t.oid) AS definition FROM pg_trigger t \
+         JOIN pg_class c ON c.oid = t.tgrelid WHERE c.relname = 'contracts' AND NOT t.tgisinternal \
+         ORDER BY name"
+    } else {
+        "SELECT name, sql AS definition FROM sqlite_master \
+         WHERE tbl_name = 'contracts' AND sql IS NOT NULL AND type IN ('index', 'trigger') ORDER BY name"
+    };
+    diesel::sql_query(sql)
+        .load::<Object>(&mut *app.conn())
+        .unwrap()
+        .into_iter()
+        .map(|o| (o.name, o.definition))
+        .collect()
+}
+
+fn import(app: &TestApp, text: &str) -> Result<usize, String> {
+    techreg::batch::import_file(
+        &mut app.conn(),
+        &techreg::audit::Actor::cli(),
+        &techreg::batch::Importer::Operator,
+        "large.csv",
+        text.as_bytes(),
+        techreg::db::now(),
+    )
+    .map(|s| s.rows)
+    .map_err(|p| p.lines.join("\n"))
+}
+
+#[actix_web::test]
+async fn a_large_import_builds_the_list_indexes_afresh_and_finds_everything() {
+    let app = TestApp::spawn().await;
+    techreg::demo::seed_accounts_if_empty(&mut app.conn()).unwrap();
+    let schema = contract_schema(&app);
+    assert!(schema.len() >= 12, "{schema:?}");
+    let today = techreg::domain::dates::today_cst(chrono::Utc::now());
+    let rows = 6_000;
+    assert!(contracts::worth_building_afresh(0, rows));
+    let text = techreg::demo::contracts::csv(rows, chrono::Datelike::year(&today) - 1, today, 11);
+
+    // A database failure halfway leaves the schema and the table as they were.
+    let project_of = |line: &str| line.split(',').nth(4).unwrap().to_owned();
+    let last_project = project_of(text.lines().last().unwrap());
+    // The oldest row lies beyond a search's first probe: only the name index finds it.
+    let first_project = project_of(text.lines().nth(1).unwrap());
+    if !app.is_postgres() {
+        exec(
+            &app,
+            &format!(
+                "CREATE TRIGGER test_fail_late BEFORE INSERT ON contracts \
+                 WHEN new.project_name = '{last_project}' BEGIN SELECT RAISE(ABORT, 'late failure'); END"
+            ),
+        );
+        let e = import(&app, &text).unwrap_err();
+        assert!(e.contains("late failure"), "{e}");
+        exec(&app, "DROP TRIGGER test_fail_late");
+        assert_eq!(contract_schema(&app), schema);
+        let count: i64 = c::table.count().get_result(&mut *app.conn()).unwrap();
+        assert_eq!(count, 0);
+    }
+
+    assert_eq!(import(&app, &text), Ok(rows));
+    assert_eq!(
+        contract_schema(&app),
+        schema,
+        "every index and trigger is back"
+    );
+    let all: Vec<ContractRow> = c::table
+        .select(ContractRow::as_select())
+        .load(&mut *app.conn())
+        .unwrap();
+    for text in ["储能", "有限公司", "新材料", &last_project, &first_project] {
+        for sort in [Sort::Newest, Sort::AmountDesc] {
+            let mut expected = reference(&all, &Scope::Nation, &normalise_name(text), sort);
+            expected.truncate(PAGES * PAGE as usize);
+            assert!(!expected.is_empty(), "{text}");
+            assert_eq!(
+                paged(&app, &Scope::Nation, text, sort),
+                expected,
+                "{text} {sort:?}"
+            );
+        }
+    }
+    // The name index follows rows added later in the ordinary way.
+    exec(
+        &app,
+        "INSERT INTO contracts (office_code, authority_code, status, version, project_name, project_name_norm, category_code, created_at, updated_at) \
+         VALUES ('440101', '440000', 'draft', 1, '导入之后的草稿', '导入之后的草稿', '11', '2026-01-01 00:00:00', '2026-01-01 00:00:00')",
+    );
+    assert_eq!(
+        paged(&app, &Scope::Nation, "导入之后", Sort::Newest).len(),
+        1
+    );
+}
