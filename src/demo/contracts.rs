@@ -7,6 +7,7 @@ use chrono::{Datelike, Duration, NaiveDate};
 use crate::catalog::region::{self, Level};
 use crate::domain::contract::ContractInput;
 use crate::domain::{id_card, uscc};
+use crate::export::contracts_csv;
 
 /// A small deterministic generator (SplitMix64): no dependency, same rows for the same seed.
 struct Rng(u64);
@@ -176,9 +177,29 @@ pub const OFFICES: &[(&str, &str)] = &[
     ("440301", "4403"),
 ];
 
-/// `n` contracts of `year` (registered, numbered per office) plus `submitted` ones waiting for
-/// review, as interchange CSV text. `today` bounds every date.
+/// Who registers a generated batch, and how much of it still waits for review.
+#[derive(Debug, Clone, Copy)]
+pub struct Batch<'a> {
+    /// Each registering office with the GB/T 2260 prefix of the territory its sellers are in.
+    pub offices: &'a [(&'a str, &'a str)],
+    /// Percent of the rows that are `submitted` filings of the last weeks; the others are the
+    /// registered history of the year, numbered per office.
+    pub submitted_percent: usize,
+}
+
+/// `n` contracts of the demo offices for `year`: in the current year one in five waits for
+/// review, earlier years are all registered. Interchange CSV text; `today` bounds every date.
 pub fn csv(n: usize, year: i32, today: NaiveDate, seed: u64) -> String {
+    let batch = Batch {
+        offices: OFFICES,
+        submitted_percent: if year == today.year() { 20 } else { 0 },
+    };
+    csv_for(&batch, n, year, today, seed)
+}
+
+/// `n` contracts of `batch`'s offices (see [`Batch`]), as interchange CSV text.
+pub fn csv_for(batch: &Batch<'_>, n: usize, year: i32, today: NaiveDate, seed: u64) -> String {
+    let offices = batch.offices;
     let mut rng = Rng(seed);
     let buyers_regions: Vec<&str> = region::all()
         .filter(|d| {
@@ -198,12 +219,13 @@ pub fn csv(n: usize, year: i32, today: NaiveDate, seed: u64) -> String {
         let admin = *rng.pick(&buyers_regions);
         person(&mut rng, admin)
     }));
-    let seller_pools: Vec<Vec<Party>> = OFFICES
+    let sellers_per_office = (n / (3 * offices.len().max(1))).clamp(10, 8_000);
+    let seller_pools: Vec<Vec<Party>> = offices
         .iter()
         .enumerate()
         .map(|(o, (_, prefix))| {
             let counties = county_codes(prefix);
-            (0..(n / 12).clamp(10, 8_000))
+            (0..sellers_per_office)
                 .map(|i| {
                     let admin = *rng.pick(&counties);
                     if i % 97 == 96 {
@@ -216,29 +238,18 @@ pub fn csv(n: usize, year: i32, today: NaiveDate, seed: u64) -> String {
         })
         .collect();
 
-    let mut out = String::new();
-    let header: Vec<&str> = [
-        "registration_number",
-        "status",
-        "office_code",
-        "registered_on",
-    ]
-    .into_iter()
-    .chain(ContractInput::FIELDS.iter().copied())
-    .collect();
-    out.push_str(&header.join(","));
-    out.push('\n');
-    let mut serials = vec![0u32; OFFICES.len()];
+    let mut out = contracts_csv::header_line();
+    let mut serials = vec![0u32; offices.len()];
     let year_start = NaiveDate::from_ymd_opt(year, 1, 1).unwrap_or(today);
     let year_end = NaiveDate::from_ymd_opt(year, 12, 31)
         .unwrap_or(today)
         .min(today);
     let span = (year_end - year_start).num_days().max(1) as u64;
     for i in 0..n {
-        let o = rng.below(OFFICES.len() as u64) as usize;
-        let (office, prefix) = OFFICES[o];
-        // One in five waits for review: signed recently, still in force.
-        let submitted = i % 5 == 4 && year == today.year();
+        let o = rng.below(offices.len() as u64) as usize;
+        let (office, prefix) = offices[o];
+        // The filings that wait for review, spread evenly: signed recently, still in force.
+        let submitted = (i + 1) * batch.submitted_percent / 100 > i * batch.submitted_percent / 100;
         let registered_on = if submitted {
             today
         } else {
@@ -401,28 +412,15 @@ pub fn csv(n: usize, year: i32, today: NaiveDate, seed: u64) -> String {
                 registered_on.to_string(),
             )
         };
-        let mut row: Vec<String> = vec![number, status.to_owned(), office.to_owned(), on];
-        row.extend(
-            ContractInput::FIELDS
-                .iter()
-                .map(|f| input.get(f).unwrap_or_default().to_owned()),
+        let system = [number.as_str(), status, office, on.as_str()];
+        contracts_csv::push_record(
+            &mut out,
+            system.into_iter().chain(
+                ContractInput::FIELDS
+                    .iter()
+                    .map(|f| input.get(f).unwrap_or_default()),
+            ),
         );
-        out.push_str(
-            &row.iter()
-                .map(|v| csv_field(v))
-                .collect::<Vec<_>>()
-                .join(","),
-        );
-        out.push('\n');
     }
     out
-}
-
-/// RFC 4180 quoting, only where needed.
-fn csv_field(v: &str) -> String {
-    if v.contains([',', '"', '\n', '\r']) {
-        format!("\"{}\"", v.replace('"', "\"\""))
-    } else {
-        v.to_owned()
-    }
 }
