@@ -119,6 +119,12 @@ async fn approval_registers_with_the_next_number_of_the_office_and_year() {
     // The registered contract shows its number and history, and is final for everyone.
     let shown = clerk.get(&format!("/contracts/{first}")).await.body;
     assert!(shown.contains(&format!("{year}440101000001")));
+    let today =
+        techreg::domain::dates::format_date(techreg::domain::dates::today_cst(chrono::Utc::now()));
+    assert!(
+        shown.contains(&format!("<dt>登记日期</dt><dd>{today}</dd>")),
+        "registered today (Beijing date)"
+    );
     assert!(shown.contains("审核记录") && shown.contains("准予登记"));
     let again = decide_at(&admin, first, "return", "2", &[("reason", "再看看")]).await;
     assert_eq!(
