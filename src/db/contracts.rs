@@ -223,20 +223,30 @@ pub fn waiting_counts(
     authority: &str,
     overdue_before: NaiveDateTime,
 ) -> QueryResult<(i64, i64)> {
-    use crate::domain::status::{REGISTERED, SUBMITTED};
-    // The status terms name the partial index `contracts_unregistered_by_authority`.
-    let waiting = || {
-        contracts::table
-            .filter(contracts::authority_code.eq(authority.to_owned()))
-            .filter(contracts::status.eq(SUBMITTED))
-            .filter(contracts::status.ne(REGISTERED))
-    };
+    let scope = Scope::Authority(authority.to_owned());
+    let waiting = || in_status(scoped(&scope), crate::domain::status::SUBMITTED);
     let all = waiting().count().get_result(conn)?;
     let overdue = waiting()
         .filter(contracts::submitted_at.lt(overdue_before))
         .count()
         .get_result(conn)?;
     Ok((all, overdue))
+}
+
+/// Restricts a query to contracts in state `status`. For any state but registered it also
+/// states the condition of the partial indexes `contracts_unregistered_by_*`: SQLite uses a
+/// partial index only when the query spells out its condition.
+fn in_status<'a>(
+    q: contracts::BoxedQuery<'a, MultiBackend>,
+    status: &str,
+) -> contracts::BoxedQuery<'a, MultiBackend> {
+    use crate::domain::status::REGISTERED;
+    let q = q.filter(contracts::status.eq(status.to_owned()));
+    if status == REGISTERED {
+        q
+    } else {
+        q.filter(contracts::status.ne(REGISTERED))
+    }
 }
 
 /// Restricts a query to the contracts a scope may see (system administrators see none).
@@ -289,12 +299,7 @@ pub fn count(conn: &mut DbConn, scope: &Scope) -> QueryResult<i64> {
 
 /// How many contracts of the scope are in state `status`.
 pub fn count_with_status(conn: &mut DbConn, scope: &Scope, status: &str) -> QueryResult<i64> {
-    let mut q = scoped(scope).filter(contracts::status.eq(status.to_owned()));
-    if status != crate::domain::status::REGISTERED {
-        // Names the condition of the partial indexes `contracts_unregistered_by_*`.
-        q = q.filter(contracts::status.ne(crate::domain::status::REGISTERED));
-    }
-    q.count().get_result(conn)
+    in_status(scoped(scope), status).count().get_result(conn)
 }
 
 /// Filters of the contract list (all optional).
@@ -450,12 +455,7 @@ fn ordered_page<'a>(
         q = q.filter(contracts::office_code.eq(o.clone()));
     }
     if let Some(s) = &filter.status {
-        q = q.filter(contracts::status.eq(s.clone()));
-        if s != "registered" {
-            // The condition of the partial indexes `contracts_unregistered_by_*`, spelled out:
-            // SQLite uses a partial index only when the query states its condition.
-            q = q.filter(contracts::status.ne("registered"));
-        }
+        q = in_status(q, s);
     }
     if let Some(c) = &filter.category {
         if c.len() == 1 {
