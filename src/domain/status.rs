@@ -46,6 +46,11 @@ pub fn awaits_review(s: &str) -> bool {
     s == SUBMITTED
 }
 
+/// Days within which a submitted contract should be decided (2000 办法 art. 11: 30 days after
+/// the application is accepted; newer rules shorten it to 15 working days). Submissions older
+/// than this are overdue.
+pub const DEADLINE_DAYS: i64 = 30;
+
 /// A reviewer's decision on a submitted contract.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Decision {

@@ -14,13 +14,9 @@ use crate::catalog::category;
 use crate::db::contracts::{ContractFilter, Cursor, Sort};
 use crate::db::{self};
 use crate::domain::money::Money;
-use crate::domain::status::{self, Decision, Ruling};
+use crate::domain::status::{self, DEADLINE_DAYS, Decision, Ruling};
 use crate::domain::text;
 use crate::review::{self, ReviewError};
-
-/// Days within which an office finishes a registration after accepting it (2000 办法 art. 11:
-/// 30 days; newer rules shorten it to 15 working days). Older submissions are marked overdue.
-pub const DEADLINE_DAYS: i64 = 30;
 
 const PER_PAGE: i64 = 50;
 
