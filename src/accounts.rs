@@ -14,6 +14,7 @@ use crate::db::{self, DbConn};
 use crate::domain::field_errors::FieldErrors;
 use crate::domain::office_code::OfficeCode;
 use crate::domain::role::{Role, Scope};
+use crate::domain::text;
 
 #[derive(Debug, thiserror::Error)]
 pub enum AccountError {
@@ -55,6 +56,28 @@ fn valid_username(u: &str) -> Result<(), ValidationError> {
     }
 }
 
+/// One line of visible text: no control or invisible format characters.
+fn plain_line(s: &str) -> Result<(), ValidationError> {
+    match text::forbidden(s, text::Breaks::None) {
+        None => Ok(()),
+        Some(bad) => {
+            Err(ValidationError::new("plain_line").with_message(bad.message("姓名").into()))
+        }
+    }
+}
+
+/// An office name as typed: trimmed, at most 100 characters, nothing invisible.
+fn office_name(name: &str) -> Result<String, String> {
+    let name = name.trim();
+    if name.is_empty() || name.chars().count() > 100 {
+        return Err("机构名称不能为空，且不超过 100 个字符".into());
+    }
+    if let Some(bad) = text::forbidden(name, text::Breaks::None) {
+        return Err(bad.message("机构名称"));
+    }
+    Ok(name.to_owned())
+}
+
 /// A new account as entered by an administrator (or the command line).
 #[derive(Debug, Clone, Default, Validate)]
 pub struct NewAccount {
@@ -63,7 +86,10 @@ pub struct NewAccount {
         custom(function = "valid_username")
     )]
     pub username: String,
-    #[validate(length(min = 1, max = 50, message = "姓名不能为空，且不超过 50 个字符"))]
+    #[validate(
+        length(min = 1, max = 50, message = "姓名不能为空，且不超过 50 个字符"),
+        custom(function = "plain_line")
+    )]
     pub display_name: String,
     pub role: String,
     pub office_code: String,
@@ -361,10 +387,9 @@ fn check_office(
     let code = OfficeCode::parse(&input.code)
         .map_err(|e| errors.add("code", e.to_string()))
         .ok();
-    let name = input.name.trim().to_owned();
-    if name.is_empty() || name.chars().count() > 100 {
-        errors.add("name", "机构名称不能为空，且不超过 100 个字符");
-    }
+    let name = office_name(&input.name)
+        .map_err(|m| errors.add("name", m))
+        .unwrap_or_default();
     let authority = authority::find(input.authority_code.trim());
     match authority {
         None => errors.add("authority_code", "省级管理机构代码不存在"),
@@ -460,10 +485,8 @@ pub fn update_office(
     let office = db::offices::find(conn, code)?
         .filter(|o| matches!(scope, Scope::Accounts) || scope.covers(Some(&o.authority_code), None))
         .ok_or(AccountError::NotFound)?;
-    let name = name.trim();
-    if name.is_empty() || name.chars().count() > 100 {
-        return Err(one_error("name", "机构名称不能为空，且不超过 100 个字符"));
-    }
+    let name = office_name(name).map_err(|m| one_error("name", m))?;
+    let name = name.as_str();
     db::write_transaction(conn, |c| {
         db::offices::rename(c, code, name, now)?;
         db::offices::set_active(c, code, active, now)?;

@@ -89,6 +89,15 @@ pub fn save_draft(
     now: NaiveDateTime,
 ) -> Result<i64, FilingError> {
     let (office, authority) = office_of(clerk)?;
+    // A draft keeps what was typed, valid or not, but never text that hides what it says
+    // (control and invisible format characters) nor more than a field's limit.
+    let errors = rules::check_text(&s.input);
+    if !errors.is_empty() {
+        return Err(FilingError::Invalid {
+            errors,
+            warnings: Vec::new(),
+        });
+    }
     let json = serde_json::to_string(&s.input)
         .map_err(|e| diesel::result::Error::SerializationError(Box::new(e)))?;
     db::write_transaction(conn, |c| {

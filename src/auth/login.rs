@@ -10,19 +10,32 @@ use crate::db::users::Account;
 use crate::db::{self, DbConn};
 
 /// Limits on failed sign-ins within a sliding window.
+///
+/// A lock is only ever applied to what the attacker controls: the pair (account, address) and
+/// the address itself. An account's failures from everywhere together only slow its sign-ins
+/// down (`account_delay` before the password is checked), so someone guessing from elsewhere
+/// cannot keep the owner out, while a guesser spread over many addresses is slowed.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub struct ThrottlePolicy {
     pub window: Duration,
-    pub per_account: i64,
+    /// Failures of one account from one address before that pair is refused.
+    pub per_account_and_ip: i64,
+    /// Failures from one address (any account) before the address is refused.
     pub per_ip: i64,
+    /// Failures of one account from all addresses before its sign-ins are delayed.
+    pub per_account: i64,
+    /// The wait before checking a password of an account past `per_account`.
+    pub account_delay: std::time::Duration,
 }
 
 impl Default for ThrottlePolicy {
     fn default() -> Self {
         ThrottlePolicy {
             window: Duration::minutes(15),
-            per_account: 5,
+            per_account_and_ip: 5,
             per_ip: 20,
+            per_account: 50,
+            account_delay: std::time::Duration::from_secs(3),
         }
     }
 }
@@ -47,16 +60,42 @@ pub struct LoggedIn {
     pub session: IssuedSession,
 }
 
-fn account_subject(username: &str) -> String {
-    format!("user:{}", username.trim().to_lowercase())
+/// The throttle records a failed sign-in is counted under: the account from this address, the
+/// address, the account from anywhere; each with the limit that refuses it (`None`: never
+/// refused, only delayed).
+fn subjects(
+    username: &str,
+    ip: Option<&str>,
+    policy: ThrottlePolicy,
+) -> [(String, Option<i64>); 3] {
+    let user = format!("user:{}", username.trim().to_lowercase());
+    let ip = format!("ip:{}", ip.unwrap_or("unknown"));
+    [
+        (format!("{user}@{ip}"), Some(policy.per_account_and_ip)),
+        (ip, Some(policy.per_ip)),
+        (user, None),
+    ]
 }
 
-fn ip_subject(ip: &str) -> String {
-    format!("ip:{ip}")
+/// How long to wait before checking a password for `username` (zero unless its failures from
+/// all addresses passed `per_account`). The wait happens outside any database connection.
+pub fn delay_before(
+    conn: &mut DbConn,
+    username: &str,
+    policy: ThrottlePolicy,
+    now: NaiveDateTime,
+) -> diesel::QueryResult<std::time::Duration> {
+    let [_, _, (account, _)] = subjects(username, None, policy);
+    let (failures, _) = db::throttle::recent(conn, &account, now - policy.window)?;
+    Ok(if failures >= policy.per_account {
+        policy.account_delay
+    } else {
+        std::time::Duration::ZERO
+    })
 }
 
 /// Checks the credentials and opens a session. Runs the argon2 verification, so call it off
-/// the async workers.
+/// the async workers (and wait [`delay_before`] first, outside it).
 pub fn login(
     conn: &mut DbConn,
     username: &str,
@@ -67,11 +106,9 @@ pub fn login(
     now: NaiveDateTime,
 ) -> Result<LoggedIn, LoginError> {
     let username = username.trim();
-    let subjects: Vec<(String, i64)> =
-        std::iter::once((account_subject(username), policy.per_account))
-            .chain(ip.map(|ip| (ip_subject(ip), policy.per_ip)))
-            .collect();
+    let subjects = subjects(username, ip, policy);
     for (subject, limit) in &subjects {
+        let Some(limit) = limit else { continue };
         let (failures, oldest) = db::throttle::recent(conn, subject, now - policy.window)?;
         if failures >= *limit {
             let until = oldest.unwrap_or(now) + policy.window;
@@ -121,6 +158,7 @@ pub fn login(
         return Err(LoginError::Disabled);
     }
     let session = db::write_transaction(conn, |c| {
+        // The owner got in from here; failures counted elsewhere keep counting.
         db::throttle::clear(c, &subjects[0].0)?;
         let session = session::create(c, account.id, ip, user_agent, now)?;
         db::audit::record(

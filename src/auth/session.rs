@@ -119,6 +119,11 @@ pub fn resolve(
     }))
 }
 
+/// Text a client sent (a user agent, an unknown user name) as it is recorded: without
+/// invisible characters that would disguise it in the audit log, at most `max_chars`.
 pub(crate) fn truncate(s: &str, max_chars: usize) -> String {
-    s.chars().take(max_chars).collect()
+    crate::domain::text::strip_invisible(s)
+        .chars()
+        .take(max_chars)
+        .collect()
 }

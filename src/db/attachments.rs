@@ -19,6 +19,14 @@ pub struct AttachmentInfo {
     pub uploaded_at: NaiveDateTime,
 }
 
+impl AttachmentInfo {
+    /// The name it is shown and downloaded under (clean even for rows stored before names
+    /// were cleaned on upload).
+    pub fn display_name(&self) -> String {
+        crate::domain::attachment::served_name(&self.filename, &self.content_type)
+    }
+}
+
 #[derive(Debug, Clone, Insertable)]
 #[diesel(table_name = attachments)]
 pub struct NewAttachment<'a> {

@@ -3,8 +3,15 @@
 
 use std::fmt;
 
+use crate::domain::text;
+
 /// The largest attachment accepted (a scanned contract of many pages fits).
 pub const MAX_BYTES: usize = 10 * 1024 * 1024;
+/// Files one save may carry: the contract text, and so many evidence files.
+pub const MAX_CONTRACT_TEXTS_PER_REQUEST: usize = 1;
+pub const MAX_EVIDENCE_PER_REQUEST: usize = 10;
+/// Longest file name kept, in characters (extension included).
+pub const MAX_NAME_CHARS: usize = 120;
 
 /// What an attachment is for.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -68,6 +75,31 @@ impl FileType {
             FileType::Png => "image/png",
         }
     }
+
+    /// The type a stored attachment was recorded with.
+    pub fn from_mime(mime: &str) -> Option<FileType> {
+        [FileType::Pdf, FileType::Jpeg, FileType::Png]
+            .into_iter()
+            .find(|t| t.mime() == mime)
+    }
+
+    /// The extension a file of this type is saved with.
+    pub fn extension(self) -> &'static str {
+        match self {
+            FileType::Pdf => "pdf",
+            FileType::Jpeg => "jpg",
+            FileType::Png => "png",
+        }
+    }
+
+    fn is_own_extension(self, ext: &str) -> bool {
+        let ext = ext.to_ascii_lowercase();
+        match self {
+            FileType::Pdf => ext == "pdf",
+            FileType::Jpeg => matches!(ext.as_str(), "jpg" | "jpeg" | "jpe"),
+            FileType::Png => ext == "png",
+        }
+    }
 }
 
 impl fmt::Display for FileType {
@@ -91,30 +123,68 @@ pub struct Upload {
 
 /// Checks one uploaded file; the error is a zh sentence naming the file.
 pub fn check(kind: AttachmentKind, filename: &str, bytes: Vec<u8>) -> Result<Upload, String> {
-    let filename = clean_filename(filename);
+    let shown = base_name(filename);
     if bytes.is_empty() {
-        return Err(format!("附件“{filename}”是空文件"));
+        return Err(format!("附件“{shown}”是空文件"));
     }
     if bytes.len() > MAX_BYTES {
-        return Err(format!(
-            "附件“{filename}”超过 {} MB",
-            MAX_BYTES / 1024 / 1024
-        ));
+        return Err(format!("附件“{shown}”超过 {} MB", MAX_BYTES / 1024 / 1024));
     }
     let file_type = FileType::sniff(&bytes)
-        .ok_or_else(|| format!("附件“{filename}”不是 PDF、JPEG 或 PNG 文件"))?;
+        .ok_or_else(|| format!("附件“{shown}”不是 PDF、JPEG 或 PNG 文件"))?;
     Ok(Upload {
         kind,
-        filename,
+        filename: file_name(filename, file_type),
         file_type,
         bytes,
     })
 }
 
-/// The last path component, without control characters, at most 120 characters.
-fn clean_filename(name: &str) -> String {
+/// The name an attachment is stored and served under, whatever the browser sent: the last
+/// path component, without control or invisible format characters (a right-to-left override
+/// can make "invoice\u{202E}fdp.exe" display as "invoiceexe.pdf"), ending in the extension of
+/// the type its content was recognised as. A wrong extension is replaced ("invoice.exe" →
+/// "invoice.pdf"), a missing one added; the file is renamed, never refused.
+pub fn file_name(sent: &str, file_type: FileType) -> String {
+    let base = base_name(sent);
+    let stem = match base.rsplit_once('.') {
+        Some((stem, ext)) if file_type.is_own_extension(ext) && !stem.trim().is_empty() => {
+            return base;
+        }
+        // A file-type extension (letters and digits, at most 4, not only digits) is replaced;
+        // "报告.2024.03" keeps its dotted number.
+        Some((stem, ext))
+            if !stem.trim().is_empty()
+                && (1..=4).contains(&ext.len())
+                && ext.bytes().all(|b| b.is_ascii_alphanumeric())
+                && ext.bytes().any(|b| b.is_ascii_alphabetic()) =>
+        {
+            stem.trim_end().to_owned()
+        }
+        _ => base,
+    };
+    let ext = file_type.extension();
+    let room = MAX_NAME_CHARS - ext.len() - 1;
+    let stem: String = stem.chars().take(room).collect();
+    format!("{}.{ext}", stem.trim_end())
+}
+
+/// The name a stored attachment is shown and downloaded under: [`file_name`] again, so rows
+/// stored before names were cleaned are served safely too.
+pub fn served_name(stored: &str, content_type: &str) -> String {
+    match FileType::from_mime(content_type) {
+        Some(t) => file_name(stored, t),
+        None => base_name(stored),
+    }
+}
+
+/// The last path component without invisible characters, at most [`MAX_NAME_CHARS`].
+fn base_name(name: &str) -> String {
     let base = name.rsplit(['/', '\\']).next().unwrap_or(name);
-    let cleaned: String = base.chars().filter(|c| !c.is_control()).take(120).collect();
+    let cleaned: String = text::strip_invisible(base)
+        .chars()
+        .take(MAX_NAME_CHARS)
+        .collect();
     if cleaned.trim().is_empty() {
         "未命名文件".to_owned()
     } else {
@@ -178,5 +248,37 @@ mod tests {
         )
         .unwrap();
         assert_eq!(u.filename, "合同.pdf");
+    }
+
+    #[test]
+    fn names_lose_invisible_characters_and_get_the_extension_of_their_content() {
+        let pdf = b"%PDF-1.4".to_vec();
+        let u = check(
+            AttachmentKind::Evidence,
+            "invoice\u{202E}fdp.exe",
+            pdf.clone(),
+        )
+        .unwrap();
+        assert_eq!(u.filename, "invoicefdp.pdf");
+        assert_eq!(u.file_type, FileType::Pdf);
+        let name = |sent: &str, t: FileType| file_name(sent, t);
+        assert_eq!(name("扫描件.PDF", FileType::Pdf), "扫描件.PDF");
+        assert_eq!(name("照片.jpeg", FileType::Jpeg), "照片.jpeg");
+        assert_eq!(name("照片.png", FileType::Jpeg), "照片.jpg");
+        assert_eq!(name("scan", FileType::Png), "scan.png");
+        assert_eq!(name("报告.2024.03", FileType::Pdf), "报告.2024.03.pdf");
+        assert_eq!(name("../../etc/passwd", FileType::Pdf), "passwd.pdf");
+        assert_eq!(name(".pdf", FileType::Pdf), ".pdf.pdf");
+        assert_eq!(name("\u{2066}\u{2069}", FileType::Pdf), "未命名文件.pdf");
+        let long = format!("{}.exe", "长".repeat(200));
+        let n = name(&long, FileType::Pdf);
+        assert_eq!(n.chars().count(), MAX_NAME_CHARS);
+        assert!(n.ends_with("长.pdf"));
+        // Rows stored before the clean-up are served under a safe name.
+        assert_eq!(
+            served_name("invoice\u{202E}fdp.exe", "application/pdf"),
+            "invoicefdp.pdf"
+        );
+        assert_eq!(served_name("a\u{200B}b.bin", "text/plain"), "ab.bin");
     }
 }

@@ -92,6 +92,9 @@ pub const MAX_PHONE_CHARS: usize = 50;
 pub const MAX_ZIPCODE_CHARS: usize = 20;
 /// Most characters of a note (非技术性费用说明, override reasons).
 pub const MAX_NOTE_CHARS: usize = 1000;
+/// Most characters of a code, date or amount field as typed (with spaces or full-width forms);
+/// the rules then ask for the code's exact form.
+pub const MAX_CODE_CHARS: usize = 40;
 /// Below this 成交额 (1,000 元, in fen) the amount was probably typed in 万元.
 pub const SMALL_TOTAL_FEN: i64 = 100_000;
 
@@ -225,12 +228,53 @@ fn kind(field: &str) -> Kind {
     }
 }
 
-/// Whether `c` may appear in a field of kind `kind` (before whitespace is collapsed).
-fn control_allowed(kind: Kind, c: char) -> bool {
-    match kind {
-        Kind::Code | Kind::Note(_) => matches!(c, '\t' | '\n' | '\r'),
-        Kind::Line(_) => c == '\t',
+/// The most characters field `field` may hold once cleaned: the one limit that the form's
+/// `maxlength`, saving a draft and the rules share.
+pub fn max_chars(field: &str) -> usize {
+    match kind(field) {
+        Kind::Code => MAX_CODE_CHARS,
+        Kind::Line(max) | Kind::Note(max) => max,
     }
+}
+
+/// Field `field`'s text as the rules read it (folded, trimmed, whitespace collapsed or
+/// removed), and the reason it cannot be kept at all: a forbidden character (control or
+/// invisible format characters) or more than [`max_chars`].
+fn clean(field: &str, raw: &str) -> (String, Option<String>) {
+    let raw = raw.trim();
+    let kind = kind(field);
+    let name = field_name(field);
+    let breaks = match kind {
+        Kind::Code | Kind::Note(_) => text::Breaks::Lines,
+        Kind::Line(_) => text::Breaks::None,
+    };
+    let cleaned = match kind {
+        Kind::Code => text::compact(raw),
+        Kind::Line(_) | Kind::Note(_) => text::normalise(raw),
+    };
+    if let Some(bad) = text::forbidden(raw, breaks) {
+        return (cleaned, Some(bad.message(name)));
+    }
+    let (n, max) = (cleaned.chars().count(), max_chars(field));
+    if n > max {
+        return (
+            cleaned,
+            Some(format!("{name}不能超过 {max} 个字（现为 {n} 个字）")),
+        );
+    }
+    (cleaned, None)
+}
+
+/// What even a draft must satisfy: no forbidden characters and no field longer than its limit.
+/// Everything else may still be missing or wrong in a draft.
+pub fn check_text(input: &ContractInput) -> FieldErrors {
+    let mut errors = FieldErrors::new();
+    for &field in ContractInput::FIELDS {
+        if let (_, Some(problem)) = clean(field, input.get(field).unwrap_or_default()) {
+            errors.add(field, problem);
+        }
+    }
+    errors
 }
 
 /// `name` followed by `message`, merging a repeated word: "卖方行政区划代码" + "行政区划代码应为
@@ -450,26 +494,10 @@ impl<'a> Checker<'a> {
             warnings: Vec::new(),
         };
         for &field in ContractInput::FIELDS {
-            let raw = input.get(field).unwrap_or_default().trim();
-            let kind = kind(field);
-            let name = field_name(field);
-            if raw
-                .chars()
-                .any(|c| c.is_control() && !control_allowed(kind, c))
-            {
-                ck.error(field, format!("{name}不能包含换行符或其他控制字符"));
+            let (cleaned, problem) = clean(field, input.get(field).unwrap_or_default());
+            if let Some(problem) = problem {
+                ck.error(field, problem);
                 ck.bad.insert(field);
-            }
-            let cleaned = match kind {
-                Kind::Code => text::compact(raw),
-                Kind::Line(_) | Kind::Note(_) => text::normalise(raw),
-            };
-            if let Kind::Line(max) | Kind::Note(max) = kind {
-                let n = cleaned.chars().count();
-                if n > max {
-                    ck.error(field, format!("{name}不能超过 {max} 个字（现为 {n} 个字）"));
-                    ck.bad.insert(field);
-                }
             }
             ck.text.set(field, cleaned);
         }

@@ -132,7 +132,9 @@ impl Ruling {
                 },
             );
         }
-        if reason.chars().count() > REASON_MAX_CHARS {
+        if let Some(bad) = text::forbidden(&reason, text::Breaks::Lines) {
+            errors.add("reason", bad.message("理由"));
+        } else if reason.chars().count() > REASON_MAX_CHARS {
             errors.add(
                 "reason",
                 format!(

@@ -1,7 +1,7 @@
 //! Sign-in, sign-out, the own-password page, and the pages that keep a form's values when its
 //! session or token expired while it was open.
 
-use actix_web::http::StatusCode;
+use actix_web::http::{Method, StatusCode};
 use actix_web::{HttpMessage, HttpRequest, HttpResponse, web};
 use askama::Template;
 use serde::Deserialize;
@@ -46,10 +46,14 @@ pub struct NextQuery {
     next: Option<String>,
 }
 
-/// Only same-site paths are followed after sign-in (no open redirect).
-fn local_path(p: Option<&str>) -> Option<String> {
-    p.filter(|p| p.starts_with('/') && !p.starts_with("//") && !p.contains('\\'))
-        .map(str::to_owned)
+/// Where to go after sign-in: a page of the application, never another site.
+fn next_page(p: Option<&str>) -> Option<String> {
+    p.and_then(|p| super::local_target(p, &Method::GET))
+}
+
+/// Where a kept form is posted again: a form route of the application.
+fn resume_action(p: Option<&str>) -> Option<String> {
+    p.and_then(|p| super::local_target(p, &Method::POST))
 }
 
 pub async fn login_page(
@@ -60,7 +64,7 @@ pub async fn login_page(
     if req.extensions().get::<Identity>().is_some() {
         return Ok(see_other("/", None, false));
     }
-    let next = local_path(q.next.as_deref()).unwrap_or_default();
+    let next = next_page(q.next.as_deref()).unwrap_or_default();
     html(&LoginPage {
         ctx,
         username: String::new(),
@@ -82,8 +86,8 @@ pub async fn login_submit(
         .trim()
         .to_owned();
     let password = field(&fields, "password").unwrap_or_default().to_owned();
-    let next = local_path(field(&fields, "next")).unwrap_or_default();
-    let resume = local_path(field(&fields, "resume_to")).map(|action| Resume {
+    let next = next_page(field(&fields, "next")).unwrap_or_default();
+    let resume = resume_action(field(&fields, "resume_to")).map(|action| Resume {
         action,
         fields: fields
             .iter()
@@ -103,6 +107,16 @@ pub async fn login_submit(
         .extensions()
         .get::<Identity>()
         .map(|i| i.0.token_hash.clone());
+    // An account under attack from many addresses: slow this attempt down without holding a
+    // database connection or a worker while waiting.
+    let name = username.clone();
+    let delay = with_conn(&state, move |c| {
+        Ok(login::delay_before(c, &name, policy, db::now())?)
+    })
+    .await?;
+    if !delay.is_zero() {
+        actix_web::rt::time::sleep(delay).await;
+    }
     let outcome = with_conn(&state, move |c| {
         let outcome = login::login(
             c,
@@ -226,7 +240,7 @@ pub fn stale_login_response(
     let page = LoginPage {
         ctx,
         username: field(fields, "username").unwrap_or_default().to_owned(),
-        next: local_path(field(fields, "next")).unwrap_or_default(),
+        next: next_page(field(fields, "next")).unwrap_or_default(),
         error: Some("登录页面已过期，请重新输入密码后登录。".into()),
         resume: None,
     };

@@ -10,7 +10,7 @@ use crate::domain::rules::{self, Warning};
 /// How a field is entered.
 #[derive(Debug, Clone, Copy)]
 enum Input {
-    Text(usize),
+    Text,
     Date,
     Money,
     Textarea,
@@ -67,7 +67,7 @@ fn options_nature() -> Vec<(String, String)> {
 }
 
 const BASICS: &[Spec] = &[
-    spec("project_name", Input::Text(200), "合同的完整项目名称"),
+    spec("project_name", Input::Text, "合同的完整项目名称"),
     spec("signed_on", Input::Date, "格式 YYYY-MM-DD"),
     spec("valid_from", Input::Date, ""),
     spec("valid_to", Input::Date, "登记时合同须在有效期内"),
@@ -77,14 +77,14 @@ const BASICS: &[Spec] = &[
     spec("plan_code", Input::Select(options_plan), ""),
     spec(
         "plan_name",
-        Input::Text(200),
+        Input::Text,
         "计划来源不是“计划外”时必填：计划项目名称或编号",
     ),
     spec("payment_code", Input::Select(options_payment), ""),
     spec("is_related", Input::YesNo, ""),
     spec(
         "third_party_name",
-        Input::Text(200),
+        Input::Text,
         "技术中介合同：中介方促成订立合同的第三方",
     ),
 ];
@@ -114,7 +114,7 @@ const AMOUNTS: &[Spec] = &[
 ];
 
 const PARTY: &[(&str, Input, &str)] = &[
-    ("name", Input::Text(200), "与合同印章一致的全称"),
+    ("name", Input::Text, "与合同印章一致的全称"),
     (
         "country_code",
         Input::Suggest("countries"),
@@ -127,20 +127,20 @@ const PARTY: &[(&str, Input, &str)] = &[
     ),
     (
         "uscc",
-        Input::Text(18),
+        Input::Text,
         "18 位统一社会信用代码；自然人填身份证号码",
     ),
     (
         "uscc_override",
-        Input::Text(200),
+        Input::Text,
         "仅当代码校验位不符但经核实合法（如早期试点代码）时填写原因",
     ),
     ("nature_code", Input::Select(options_nature), ""),
-    ("address", Input::Text(200), ""),
-    ("zipcode", Input::Text(6), ""),
-    ("representative", Input::Text(100), ""),
-    ("contact", Input::Text(100), ""),
-    ("phone", Input::Text(50), ""),
+    ("address", Input::Text, ""),
+    ("zipcode", Input::Text, ""),
+    ("representative", Input::Text, ""),
+    ("contact", Input::Text, ""),
+    ("phone", Input::Text, ""),
 ];
 
 /// One field as the template renders it.
@@ -179,15 +179,17 @@ fn view(
     warnings: &[Warning],
 ) -> FieldView {
     let value = values.get(name).unwrap_or_default().to_owned();
-    let (kind, maxlength, options, datalist) = match input {
-        Input::Text(n) => ("text", n, Vec::new(), ""),
-        Input::Date => ("date", 10, Vec::new(), ""),
-        Input::Money => ("money", 20, Vec::new(), ""),
-        Input::Textarea => ("textarea", 1000, Vec::new(), ""),
-        Input::YesNo => ("yesno", 1, Vec::new(), ""),
-        Input::Select(f) => ("select", 0, f(), ""),
-        Input::Suggest(list) => ("suggest", 6, Vec::new(), list),
+    let (kind, options, datalist) = match input {
+        Input::Text => ("text", Vec::new(), ""),
+        Input::Date => ("date", Vec::new(), ""),
+        Input::Money => ("money", Vec::new(), ""),
+        Input::Textarea => ("textarea", Vec::new(), ""),
+        Input::YesNo => ("yesno", Vec::new(), ""),
+        Input::Select(f) => ("select", f(), ""),
+        Input::Suggest(list) => ("suggest", Vec::new(), list),
     };
+    // The same limit saving and the rules apply (`rules::max_chars`).
+    let maxlength = rules::max_chars(name);
     let echo = match kind {
         "money" => Money::parse_yuan(&value)
             .ok()

@@ -407,16 +407,35 @@ fn posted(data: FormData) -> Posted {
         .get("version")
         .and_then(|v| v.trim().parse().ok())
         .unwrap_or(0);
+    let kind_of = |field: &str| match field {
+        "contract_text" => AttachmentKind::ContractText,
+        _ => AttachmentKind::Evidence,
+    };
+    let count = |kind| {
+        data.files
+            .iter()
+            .filter(|f| kind_of(&f.field) == kind)
+            .count()
+    };
     let mut uploads = Vec::new();
     let mut upload_errors = Vec::new();
-    for file in data.files {
-        let kind = match file.field.as_str() {
-            "contract_text" => AttachmentKind::ContractText,
-            _ => AttachmentKind::Evidence,
-        };
-        match attachment::check(kind, &file.filename, file.bytes) {
-            Ok(u) => uploads.push(u),
-            Err(e) => upload_errors.push(e),
+    let texts = count(AttachmentKind::ContractText);
+    if texts > attachment::MAX_CONTRACT_TEXTS_PER_REQUEST {
+        upload_errors.push(format!("每次只能上传一个合同文本（本次 {texts} 个）"));
+    }
+    let evidence = count(AttachmentKind::Evidence);
+    if evidence > attachment::MAX_EVIDENCE_PER_REQUEST {
+        upload_errors.push(format!(
+            "每次最多上传 {} 个证明材料（本次 {evidence} 个），请分次保存",
+            attachment::MAX_EVIDENCE_PER_REQUEST
+        ));
+    }
+    if upload_errors.is_empty() {
+        for file in data.files {
+            match attachment::check(kind_of(&file.field), &file.filename, file.bytes) {
+                Ok(u) => uploads.push(u),
+                Err(e) => upload_errors.push(e),
+            }
         }
     }
     Posted {
@@ -450,10 +469,17 @@ pub async fn update(
     id: web::Path<i64>,
     payload: web::Payload,
 ) -> Result<HttpResponse, AppError> {
+    // Out of scope is 404 before anything about the contract is read, whatever was posted.
+    let row = scoped_contract(&state, &user.account, id.into_inner()).await?;
+    if !status::editable(&row.status) {
+        return Err(AppError::Refused(
+            "已提交、已登记或不予登记的合同不能修改".into(),
+        ));
+    }
     let data = FormData::read(&req, payload).await?;
     let p = posted(data);
     let existing = Existing {
-        id: id.into_inner(),
+        id: row.id,
         version: p.version,
     };
     save_or_submit(state, ctx, user, Some(existing), p).await
@@ -476,7 +502,7 @@ async fn save_or_submit(
         for e in &p.upload_errors {
             errors.add("attachments", e.clone());
         }
-        let attachments = attachments_of(&state, existing.map(|e| e.id)).await?;
+        let attachments = attachments_of(&state, &user.account, existing.map(|e| e.id)).await?;
         let s = FormState {
             errors,
             ..FormState::posted(existing, &p, attachments)
@@ -510,7 +536,7 @@ async fn save_or_submit(
             secure,
         )),
         Err(FilingError::Invalid { errors, warnings }) => {
-            let attachments = attachments_of(&state, existing.map(|e| e.id)).await?;
+            let attachments = attachments_of(&state, &user.account, existing.map(|e| e.id)).await?;
             let s = FormState {
                 errors,
                 warnings,
@@ -525,7 +551,7 @@ async fn save_or_submit(
                 .filter(|f| theirs.get(f) != p.submission.input.get(f))
                 .map(|f| crate::domain::contract::field_label(f))
                 .collect();
-            let attachments = attachments_of(&state, Some(current.id)).await?;
+            let attachments = attachments_of(&state, &user.account, Some(current.id)).await?;
             let conflict = format!(
                 "此合同在您打开后已被修改（当前版本 {}，状态：{}）。下表保留了您填写的内容；与当前保存的内容不同的字段：{}。请核对后重新保存。",
                 current.version,
@@ -615,7 +641,7 @@ async fn lookup(
                 .join("、")
         ),
     };
-    let attachments = attachments_of(&state, existing.map(|e| e.id)).await?;
+    let attachments = attachments_of(&state, &user.account, existing.map(|e| e.id)).await?;
     let s = FormState {
         lookup_message: Some(message),
         input,
@@ -624,14 +650,22 @@ async fn lookup(
     form_page(ctx, s, StatusCode::OK)
 }
 
+/// The attachments of contract `id` (none for a new one). The contract is looked up in the
+/// account's scope first, in the same task: out of scope is 404, never another office's list.
 async fn attachments_of(
     state: &AppState,
+    account: &Account,
     id: Option<i64>,
 ) -> Result<Vec<AttachmentInfo>, AppError> {
-    match id {
-        None => Ok(Vec::new()),
-        Some(id) => with_conn(state, move |c| Ok(db::attachments::list_for(c, id)?)).await,
-    }
+    let Some(id) = id else {
+        return Ok(Vec::new());
+    };
+    let scope = account.scope();
+    with_conn(state, move |c| {
+        let row = db::contracts::find_in_scope(c, &scope, id)?.ok_or(AppError::NotFound)?;
+        Ok(db::attachments::list_for(c, row.id)?)
+    })
+    .await
 }
 
 pub(super) async fn scoped_contract(
@@ -660,7 +694,7 @@ pub async fn edit(
             state.settings.secure_cookies,
         ));
     }
-    let attachments = attachments_of(&state, Some(row.id)).await?;
+    let attachments = attachments_of(&state, &user.account, Some(row.id)).await?;
     form_page(ctx, FormState::stored(&row, attachments), StatusCode::OK)
 }
 
@@ -701,7 +735,7 @@ pub async fn submit(
         Err(FilingError::Invalid { errors, warnings }) => {
             // Show the saved form with every problem next to its field.
             let row = scoped_contract(&state, &user.account, existing.id).await?;
-            let attachments = attachments_of(&state, Some(row.id)).await?;
+            let attachments = attachments_of(&state, &user.account, Some(row.id)).await?;
             let s = FormState {
                 errors,
                 warnings,
@@ -951,7 +985,7 @@ pub async fn attachment(
     .await?;
     let disposition = format!(
         "attachment; filename*=UTF-8''{}",
-        percent_encode(&info.filename)
+        percent_encode(&info.display_name())
     );
     Ok(HttpResponse::Ok()
         .content_type(info.content_type)

@@ -51,14 +51,15 @@ pub struct ErrorPage<'a> {
 }
 
 impl ErrorPage<'_> {
-    /// Renders the page; falls back to plain text if even that fails.
+    /// Renders the page; falls back to plain text if even that fails. Error pages are never
+    /// cached: what they say (not found, busy, refused) holds for this request only.
     pub fn response(&self) -> HttpResponse {
         let status = StatusCode::from_u16(self.status).unwrap_or(StatusCode::INTERNAL_SERVER_ERROR);
+        let mut res = HttpResponse::build(status);
+        res.insert_header((header::CACHE_CONTROL, "no-store"));
         match self.render() {
-            Ok(body) => HttpResponse::build(status)
-                .content_type("text/html; charset=utf-8")
-                .body(body),
-            Err(_) => HttpResponse::build(status)
+            Ok(body) => res.content_type("text/html; charset=utf-8").body(body),
+            Err(_) => res
                 .content_type("text/plain; charset=utf-8")
                 .body(self.message.to_owned()),
         }

@@ -8,6 +8,14 @@ use futures_util::StreamExt;
 
 use super::AppError;
 
+/// Most fields and files one form may post (the contract form has about 50 fields and 11
+/// files); a body of countless tiny parts is refused instead of listed.
+pub const MAX_PARTS: usize = 200;
+
+fn too_many_parts() -> AppError {
+    AppError::BadRequest(format!("表单内容过多（超过 {MAX_PARTS} 项）"))
+}
+
 /// One uploaded file.
 #[derive(Debug, Clone)]
 pub struct FilePart {
@@ -42,6 +50,9 @@ impl FormData {
                 .to_bytes()
                 .await
                 .map_err(|_| AppError::BadRequest("无法读取表单内容".into()))?;
+            if bytes.split(|b| *b == b'&').count() > MAX_PARTS {
+                return Err(too_many_parts());
+            }
             let fields = serde_urlencoded::from_bytes(&bytes)
                 .map_err(|_| AppError::BadRequest("表单内容格式有误".into()))?;
             return Ok(FormData {
@@ -51,7 +62,12 @@ impl FormData {
         }
         let mut multipart = Multipart::new(req.headers(), payload);
         let mut data = FormData::default();
+        let mut parts = 0;
         while let Some(item) = multipart.next().await {
+            parts += 1;
+            if parts > MAX_PARTS {
+                return Err(too_many_parts());
+            }
             let mut field = item.map_err(|_| AppError::BadRequest("表单内容格式有误".into()))?;
             let (name, filename) = match field.content_disposition() {
                 Some(cd) => (

@@ -7,10 +7,11 @@ use std::net::IpAddr;
 use actix_web::body::{BoxBody, MessageBody};
 use actix_web::cookie::{Cookie, SameSite, time::Duration as CookieDuration};
 use actix_web::dev::{Payload, ServiceRequest, ServiceResponse};
-use actix_web::http::{Method, header};
+use actix_web::http::{Method, StatusCode, header};
 use actix_web::middleware::Next;
 use actix_web::web::{self, Bytes};
 use actix_web::{HttpMessage, HttpRequest, HttpResponse};
+use futures_util::StreamExt;
 use tracing::Span;
 use tracing_actix_web::{DefaultRootSpanBuilder, RootSpan, RootSpanBuilder};
 
@@ -119,9 +120,8 @@ pub async fn gate(
         },
     };
 
-    let allow = req
-        .match_pattern()
-        .and_then(|p| access_for(req.method(), &p));
+    let pattern = req.match_pattern();
+    let allow = pattern.as_deref().and_then(|p| access_for(req.method(), p));
     let role = identity.as_ref().map(|s| s.account.role);
     let path = req.path().to_owned();
 
@@ -131,10 +131,16 @@ pub async fn gate(
         if !same_origin(req.request()) {
             Some(super::error::AppError::Forbidden.into_page())
         } else {
-            let body = match req.extract::<Bytes>().await {
+            let limit =
+                super::body_limit(pattern.as_deref().unwrap_or_default(), identity.is_some());
+            let body = match read_bounded(&mut req, limit).await {
                 Ok(body) => body,
-                Err(e) => {
-                    let page = super::error::page_for_status(e.as_response_error().status_code());
+                Err(status) => {
+                    let page = if status == StatusCode::PAYLOAD_TOO_LARGE && identity.is_none() {
+                        too_large_without_session(allow)
+                    } else {
+                        super::error::page_for_status(status)
+                    };
                     return Ok(req.into_response(page));
                 }
             };
@@ -142,10 +148,7 @@ pub async fn gate(
             let posted_token = field(&fields, "csrf_token").unwrap_or_default();
             let token_ok = token::constant_time_eq(posted_token, &csrf);
             req.set_payload(Payload::from(body));
-            let keep: Vec<(String, String)> = fields
-                .into_iter()
-                .filter(|(k, _)| k != "csrf_token" && k != "password")
-                .collect();
+            let keep = kept_fields(fields);
             match (allow, &identity) {
                 (Some(Allow::Public), _) if !token_ok => {
                     Some(auth::stale_login_response(&csrf, &keep)?)
@@ -188,7 +191,8 @@ pub async fn gate(
         None => next.call(req).await?.map_into_boxed_body(),
     };
 
-    if let Some(t) = fresh_anon_token {
+    // Only pages can hold a form; health checks, files and redirects get no cookie.
+    if let Some(t) = fresh_anon_token.filter(|_| is_html(res.response())) {
         res.response_mut()
             .add_cookie(&cookie(ANON_CSRF_COOKIE, t, secure))?;
     }
@@ -203,13 +207,81 @@ pub async fn gate(
         res.response_mut()
             .add_cookie(&removal(NOTICE_COOKIE, secure))?;
     }
-    if signed_in {
+    let status = res.status();
+    if signed_in || status.is_client_error() || status.is_server_error() {
         res.headers_mut().insert(
             header::CACHE_CONTROL,
             header::HeaderValue::from_static("no-store"),
         );
     }
     Ok(res)
+}
+
+/// How many posted fields, and how many bytes of names and values, a page that shows a form
+/// again (sign-in after the session ended, a stale token) keeps. Files are never kept, nor
+/// the token and the password; fields past either bound are left out.
+pub const MAX_KEPT_FIELDS: usize = 200;
+pub const MAX_KEPT_BYTES: usize = 64 << 10;
+
+fn kept_fields(fields: Vec<(String, String)>) -> Vec<(String, String)> {
+    let mut budget = MAX_KEPT_BYTES;
+    fields
+        .into_iter()
+        .filter(|(k, _)| k != "csrf_token" && k != "password")
+        .take(MAX_KEPT_FIELDS)
+        .take_while(|(k, v)| match budget.checked_sub(k.len() + v.len()) {
+            Some(left) => {
+                budget = left;
+                true
+            }
+            None => false,
+        })
+        .collect()
+}
+
+/// Reads a request body of at most `limit` bytes. A declared length over the limit is refused
+/// before anything is read; a body that grows past it (chunked) is refused as soon as it does.
+async fn read_bounded(req: &mut ServiceRequest, limit: usize) -> Result<Bytes, StatusCode> {
+    let declared = req
+        .headers()
+        .get(header::CONTENT_LENGTH)
+        .map(|v| v.to_str().ok().and_then(|v| v.trim().parse::<u64>().ok()));
+    match declared {
+        Some(None) => return Err(StatusCode::BAD_REQUEST),
+        Some(Some(n)) if n > limit as u64 => return Err(StatusCode::PAYLOAD_TOO_LARGE),
+        _ => {}
+    }
+    let mut payload = req.take_payload();
+    let mut body = web::BytesMut::new();
+    while let Some(chunk) = payload.next().await {
+        let chunk = chunk.map_err(|_| StatusCode::BAD_REQUEST)?;
+        if body.len() + chunk.len() > limit {
+            return Err(StatusCode::PAYLOAD_TOO_LARGE);
+        }
+        body.extend_from_slice(&chunk);
+    }
+    Ok(body.freeze())
+}
+
+/// A large form (e.g. with attachments) posted after its session ended cannot be kept.
+fn too_large_without_session(allow: Option<Allow>) -> HttpResponse {
+    let message = match allow {
+        Some(Allow::Public) => "提交的内容超过了允许的大小。",
+        _ => "登录已超时。提交的内容（含附件）较大，未能保留，请重新登录后再次填写并提交。",
+    };
+    super::error::ErrorPage {
+        status: StatusCode::PAYLOAD_TOO_LARGE.as_u16(),
+        title: "内容过大",
+        message,
+    }
+    .response()
+}
+
+fn is_html(res: &HttpResponse) -> bool {
+    res.headers()
+        .get(header::CONTENT_TYPE)
+        .and_then(|v| v.to_str().ok())
+        .is_some_and(|v| v.starts_with("text/html"))
 }
 
 fn password_change_allowed(path: &str) -> bool {

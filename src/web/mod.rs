@@ -153,12 +153,58 @@ routes! {
     GET "/static/{file}" => home::static_file, Allow::Public;
 }
 
+/// The largest body of a POST from a signed-in account to a form route.
+pub const FORM_BODY_LIMIT: usize = 1 << 20;
+/// The largest body of a POST to a route that takes files: a contract text and evidence files
+/// of up to 10 MB each, or a contracts file of up to 20 MB.
+pub const UPLOAD_BODY_LIMIT: usize = 40 << 20;
+/// The largest body read without a session: the sign-in form, or a form whose session ended
+/// (kept for the sign-in page). Anything larger is refused before it is read.
+pub const ANONYMOUS_BODY_LIMIT: usize = 64 << 10;
+/// The routes that take files.
+const UPLOAD_ROUTES: &[&str] = &["/contracts", "/contracts/{id}", "/imports/contracts"];
+
+/// The largest body the gate reads for a POST to route `pattern`.
+pub fn body_limit(pattern: &str, signed_in: bool) -> usize {
+    if !signed_in {
+        ANONYMOUS_BODY_LIMIT
+    } else if UPLOAD_ROUTES.contains(&pattern) {
+        UPLOAD_BODY_LIMIT
+    } else {
+        FORM_BODY_LIMIT
+    }
+}
+
 /// The access rule of a matched route pattern and method.
 pub fn access_for(method: &Method, pattern: &str) -> Option<Allow> {
     ROUTES
         .iter()
         .find(|r| r.path == pattern && r.method == method.as_str())
         .map(|r| r.allow)
+}
+
+/// A place inside the application to send the browser to after sign-in (`next`) or to post a
+/// kept form to again (`resume_to`): a path of a route that answers `method`, with an optional
+/// query. Only printable ASCII is accepted (the application's own addresses are percent-encoded),
+/// so no control character, space or backslash can make a browser read it as another site's
+/// address (`/\t/evil.example` is `//evil.example` to a browser), and the value is always a valid
+/// `Location` header. Anything else is `None`: the caller goes home.
+pub fn local_target(target: &str, method: &Method) -> Option<String> {
+    let bytes = target.as_bytes();
+    let printable = |b: &u8| (0x21..=0x7e).contains(b) && *b != b'\\';
+    if bytes.first() != Some(&b'/') || !bytes.iter().all(printable) {
+        return None;
+    }
+    if bytes.get(1).is_some_and(|b| *b == b'/') {
+        return None;
+    }
+    let path = target.split(['?', '#']).next().unwrap_or_default();
+    let routed = ROUTES.iter().any(|r| {
+        r.method == method.as_str()
+            && r.allow != Allow::Public
+            && actix_web::dev::ResourceDef::new(r.path).is_match(path)
+    });
+    routed.then(|| target.to_owned())
 }
 
 /// Builds the application; `serve` and the tests use the same factory.
@@ -176,9 +222,9 @@ pub fn build_app(
     let secure = state.settings.secure_cookies;
     App::new()
         .app_data(web::Data::new(state))
-        .app_data(web::FormConfig::default().limit(1 << 20))
-        // Forms with attachments: a contract text and evidence files of up to 10 MB each.
-        .app_data(web::PayloadConfig::new(40 << 20))
+        // The gate has already bounded every POST body (`body_limit`); these are the same limits.
+        .app_data(web::FormConfig::default().limit(FORM_BODY_LIMIT))
+        .app_data(web::PayloadConfig::new(UPLOAD_BODY_LIMIT))
         .configure(configure)
         .default_service(web::to(home::not_found))
         .wrap(middleware::from_fn(gate::gate))

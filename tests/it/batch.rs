@@ -771,7 +771,8 @@ fn cli_errors_exit_non_zero_and_write_nothing() {
 // ---------------------------------------------------------------------------------------------
 // The upload page
 
-async fn upload(c: &Client<'_>, name: &str, bytes: Vec<u8>) -> Page {
+/// Uploads a contracts file on the import page, as the browser does.
+pub async fn upload(c: &Client<'_>, name: &str, bytes: Vec<u8>) -> Page {
     let token = c.get("/imports/contracts").await.csrf();
     let form = Form::new()
         .text("csrf_token", token)

@@ -10,6 +10,7 @@ mod browser;
 mod cli;
 mod contracts;
 mod fixtures;
+mod hardening;
 mod list;
 mod migrations;
 mod review;
