@@ -498,7 +498,8 @@ async fn save_or_submit(
     }
     if !p.upload_errors.is_empty() {
         // Files that fail the checks are never stored; nothing else is written either.
-        let mut errors = FieldErrors::new();
+        // Say at once what else would stop even a draft.
+        let mut errors = rules::check_text(&p.submission.input);
         for e in &p.upload_errors {
             errors.add("attachments", e.clone());
         }
