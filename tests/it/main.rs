@@ -10,6 +10,7 @@ mod browser;
 mod cli;
 mod contracts;
 mod fixtures;
+mod hostile_xlsx;
 mod list;
 mod migrations;
 mod review;
