@@ -77,16 +77,35 @@ pub(super) fn local<'e>(e: &'e BytesStart<'_>) -> &'e str {
 
 /// The value of the attribute with local name `name`, entities resolved.
 pub(super) fn attr<'e>(e: &'e BytesStart<'_>, name: &str) -> Result<Option<Cow<'e, str>>, String> {
-    for a in e.attributes() {
+    let [value] = attrs(e, [name])?;
+    Ok(value)
+}
+
+/// The values of the attributes with local names `names`, in one pass over the tag (the
+/// sheet reads three of every cell). Of a repeated attribute the first counts.
+pub(super) fn attrs<'e, const N: usize>(
+    e: &'e BytesStart<'_>,
+    names: [&str; N],
+) -> Result<[Option<Cow<'e, str>>; N], String> {
+    let mut found: [Option<Cow<'e, str>>; N] = std::array::from_fn(|_| None);
+    let mut all = e.attributes();
+    all.with_checks(false);
+    for a in all {
         let a = a.map_err(|e| unreadable(&e))?;
-        if a.key.local_name().into_inner() == name {
-            return a
-                .normalized_value(quick_xml::XmlVersion::Implicit1_0)
-                .map(Some)
-                .map_err(|e| unreadable(&e));
+        let key = a.key.local_name().into_inner();
+        if let Some(slot) = names
+            .iter()
+            .position(|n| *n == key)
+            .and_then(|i| found.get_mut(i))
+            && slot.is_none()
+        {
+            *slot = Some(
+                a.normalized_value(quick_xml::XmlVersion::Implicit1_0)
+                    .map_err(|e| unreadable(&e))?,
+            );
         }
     }
-    Ok(None)
+    Ok(found)
 }
 
 /// Appends the character data an event carries (text, CDATA, or a character or predefined

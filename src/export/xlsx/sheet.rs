@@ -7,7 +7,7 @@ use std::io::Read;
 
 use quick_xml::events::Event;
 
-use super::package::{Xml, attr, local, push_text, shown};
+use super::package::{Xml, attr, attrs, local, push_text, shown};
 use super::strings::{SharedStrings, push_unescaped, read_string_item};
 use super::styles::{Styles, number_text, serial_date};
 use crate::export::contracts_csv;
@@ -107,13 +107,14 @@ fn tag(e: &quick_xml::events::BytesStart<'_>) -> Result<Tag, String> {
     Ok(match local(e) {
         "sheetData" => Tag::SheetData,
         "row" => Tag::Row(attr(e, "r")?.map(|r| r.into_owned())),
-        "c" => Tag::Cell {
-            reference: attr(e, "r")?.map(|r| r.into_owned()),
-            kind: Kind::of(attr(e, "t")?.as_deref()),
-            style: attr(e, "s")?
-                .and_then(|s| s.trim().parse().ok())
-                .unwrap_or(0),
-        },
+        "c" => {
+            let [r, t, s] = attrs(e, ["r", "t", "s"])?;
+            Tag::Cell {
+                reference: r.map(|r| r.into_owned()),
+                kind: Kind::of(t.as_deref()),
+                style: s.and_then(|s| s.trim().parse().ok()).unwrap_or(0),
+            }
+        }
         _ => Tag::Other,
     })
 }
