@@ -159,8 +159,13 @@ fn run(rows: usize, as_xlsx: bool) -> anyhow::Result<()> {
         let started = Instant::now();
         let csv = xlsx::first_sheet_as_csv(&bytes).map_err(|e| anyhow::anyhow!(e))?;
         println!(
-            "first sheet read as CSV ({:.1} MB) in {:.2} s",
+            "first sheet read as CSV ({:.1} MB, {} the generated CSV) in {:.2} s",
             csv.len() as f64 / 1e6,
+            if csv == text.as_bytes() {
+                "identical to"
+            } else {
+                "different from"
+            },
             started.elapsed().as_secs_f64()
         );
         std::fs::write(&input_path, &bytes)?;

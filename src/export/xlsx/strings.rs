@@ -7,9 +7,9 @@ use quick_xml::events::Event;
 
 use super::package::{Xml, local, push_text};
 
-/// Most entries the shared-strings table may have. Far more than a contracts sheet needs (a
-/// national year of 320,000 rows has about 2.5 million distinct texts) and at 4 bytes an entry
-/// for the offsets a bounded cost; the count the part declares (`uniqueCount`) is never used.
+/// Most entries the shared-strings table may have: far more than a contracts sheet needs (the
+/// 320,000 rows of a national year hold 2.2 million distinct texts), and at 4 bytes an entry
+/// for the offsets a bounded cost. The count the part declares (`uniqueCount`) is never used.
 pub const MAX_SHARED_STRINGS: usize = 1 << 24;
 
 /// The shared strings, kept as one text with the end offset of each entry: memory follows
