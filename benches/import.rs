@@ -7,6 +7,12 @@
 //! in ten registered history of 2025 and the rest submitted filings, into a temporary CSV file, imports it into a fresh SQLite file exactly as
 //! `techreg import contracts FILE` does, and exports the registered year as
 //! `techreg export contracts --year 2025 --out FILE` does. It prints rows, seconds and rows/s.
+//!
+//! `-- xlsx` writes the rows as a filled-in template workbook (`export::xlsx::template`: text
+//! cells, shared strings) and imports that instead, timing the reading of its first sheet (up
+//! to about 290,000 rows: a larger workbook inflates past `xlsx::MAX_INFLATED_BYTES`).
+//! `-- --files DIR` writes `offices.csv`, `contracts.csv` and `contracts.xlsx` to DIR and stops,
+//! for measuring the command line itself (BENCHMARKS.md: peak memory).
 
 use std::path::PathBuf;
 use std::time::Instant;
@@ -20,6 +26,7 @@ use techreg::db;
 use techreg::demo::contracts::{self, Batch};
 use techreg::domain::dates;
 use techreg::domain::office_code::OfficeCode;
+use techreg::export::xlsx;
 
 const DEFAULT_ROWS: usize = 320_000;
 const OFFICES: usize = 40;
@@ -27,14 +34,90 @@ const YEAR: i32 = 2025;
 
 fn main() {
     // `cargo bench` passes `--bench`; the first bare number is the row count.
-    let rows = std::env::args()
-        .skip(1)
+    let args: Vec<String> = std::env::args().skip(1).collect();
+    let rows = args
+        .iter()
         .find_map(|a| a.replace('_', "").parse::<usize>().ok())
         .unwrap_or(DEFAULT_ROWS);
-    if let Err(e) = run(rows) {
+    let xlsx = args.iter().any(|a| a == "xlsx");
+    let files = args
+        .iter()
+        .position(|a| a == "--files")
+        .and_then(|i| args.get(i + 1))
+        .map(PathBuf::from);
+    let result = match files {
+        Some(dir) => write_files(rows, &dir),
+        None => run(rows, xlsx),
+    };
+    if let Err(e) = result {
         eprintln!("benchmark failed: {e:#}");
         std::process::exit(1);
     }
+}
+
+/// The generated rows as interchange CSV text.
+fn generate(rows: usize, offices: &[Office]) -> String {
+    let territories: Vec<(&str, &str)> = offices
+        .iter()
+        .map(|o| (o.input.code.as_str(), o.territory.as_str()))
+        .collect();
+    // Seven in ten rows are the registered history of YEAR, the rest filings of the last weeks.
+    let batch = Batch {
+        offices: &territories,
+        submitted_percent: 30,
+    };
+    contracts::csv_for(
+        &batch,
+        rows,
+        YEAR,
+        dates::today_cst(Utc::now()),
+        0x5EED_0001,
+    )
+}
+
+/// The rows of a contracts CSV as a filled-in template workbook (every value a text cell).
+fn workbook(text: &str) -> anyhow::Result<Vec<u8>> {
+    let mut reader = csv::Reader::from_reader(text.as_bytes());
+    let header: Vec<String> = reader.headers()?.iter().map(str::to_owned).collect();
+    let order: Vec<Option<usize>> = techreg::export::contracts_csv::columns()
+        .map(|c| header.iter().position(|h| h == c))
+        .collect();
+    let mut rows = Vec::new();
+    for record in reader.records() {
+        let record = record?;
+        rows.push(
+            order
+                .iter()
+                .map(|i| i.and_then(|i| record.get(i)).unwrap_or("").to_owned())
+                .collect::<Vec<String>>(),
+        );
+    }
+    Ok(xlsx::template(&rows)?)
+}
+
+/// Writes the offices, the contracts CSV and the same rows as a workbook to `dir`.
+fn write_files(rows: usize, dir: &std::path::Path) -> anyhow::Result<()> {
+    std::fs::create_dir_all(dir)?;
+    let offices = offices();
+    let mut list = String::from("office_code,name,authority_code\n");
+    for o in &offices {
+        list.push_str(&format!(
+            "{},{},{}\n",
+            o.input.code, o.input.name, o.input.authority_code
+        ));
+    }
+    std::fs::write(dir.join("offices.csv"), list)?;
+    let text = generate(rows, &offices);
+    std::fs::write(dir.join("contracts.csv"), &text)?;
+    let bytes = workbook(&text)?;
+    std::fs::write(dir.join("contracts.xlsx"), &bytes)?;
+    println!(
+        "wrote {rows} rows to {}: contracts.csv {:.1} MB, contracts.xlsx {:.1} MB, offices.csv",
+        dir.display(),
+        text.len() as f64 / 1e6,
+        bytes.len() as f64 / 1e6
+    );
+    Ok(())
 }
 
 /// Files removed when the run ends, however it ends.
@@ -50,38 +133,48 @@ impl Drop for Scratch {
     }
 }
 
-fn run(rows: usize) -> anyhow::Result<()> {
+fn run(rows: usize, as_xlsx: bool) -> anyhow::Result<()> {
     let dir = std::env::temp_dir();
     let tag = format!("techreg_bench_{}", std::process::id());
-    let csv_path = dir.join(format!("{tag}.csv"));
+    let input_path = dir.join(format!("{tag}.input"));
     let db_path = dir.join(format!("{tag}.db"));
     let out_path = dir.join(format!("{tag}_export.csv"));
-    let _scratch = Scratch(vec![csv_path.clone(), db_path.clone(), out_path.clone()]);
+    let _scratch = Scratch(vec![input_path.clone(), db_path.clone(), out_path.clone()]);
 
     let started = Instant::now();
     let offices = offices();
-    let territories: Vec<(&str, &str)> = offices
-        .iter()
-        .map(|o| (o.input.code.as_str(), o.territory.as_str()))
-        .collect();
-    // Seven in ten rows are the registered history of YEAR, the rest filings of the last weeks.
-    let batch = Batch {
-        offices: &territories,
-        submitted_percent: 30,
-    };
-    let text = contracts::csv_for(
-        &batch,
-        rows,
-        YEAR,
-        dates::today_cst(Utc::now()),
-        0x5EED_0001,
-    );
-    std::fs::write(&csv_path, &text)?;
+    let text = generate(rows, &offices);
     println!(
         "generated {rows} rows ({:.1} MB CSV) in {:.2} s",
         text.len() as f64 / 1e6,
         started.elapsed().as_secs_f64()
     );
+    let file_name = if as_xlsx {
+        let started = Instant::now();
+        let bytes = workbook(&text)?;
+        println!(
+            "wrote them as a workbook ({:.1} MB XLSX) in {:.2} s",
+            bytes.len() as f64 / 1e6,
+            started.elapsed().as_secs_f64()
+        );
+        let started = Instant::now();
+        let csv = xlsx::first_sheet_as_csv(&bytes).map_err(|e| anyhow::anyhow!(e))?;
+        println!(
+            "first sheet read as CSV ({:.1} MB, {} the generated CSV) in {:.2} s",
+            csv.len() as f64 / 1e6,
+            if csv == text.as_bytes() {
+                "identical to"
+            } else {
+                "different from"
+            },
+            started.elapsed().as_secs_f64()
+        );
+        std::fs::write(&input_path, &bytes)?;
+        "bench.xlsx"
+    } else {
+        std::fs::write(&input_path, &text)?;
+        "bench.csv"
+    };
     drop(text);
 
     let url = format!("sqlite://{}", db_path.display());
@@ -97,12 +190,12 @@ fn run(rows: usize) -> anyhow::Result<()> {
 
     // The command line's path: read the file, import it in one transaction.
     let started = Instant::now();
-    let bytes = std::fs::read(&csv_path)?;
+    let bytes = std::fs::read(&input_path)?;
     let summary = batch::import_file(
         &mut conn,
         &Actor::cli(),
         &Importer::Operator,
-        "bench.csv",
+        file_name,
         &bytes,
         db::now(),
     )

@@ -1,13 +1,28 @@
 //! XLSX for the contracts import: reading the first sheet of a workbook as the same CSV text
 //! the CSV reader takes (so both formats share one header check and one row numbering), and
 //! the template workbook offered on the upload page.
+//!
+//! The reader is the crate's own and streams: a workbook is untrusted input, and nothing it
+//! declares (a shared-strings count, a sheet dimension) sizes an allocation. Memory follows
+//! what the parts hold, which [`MAX_INFLATED_BYTES`] bounds, and the sheet's limits
+//! ([`MAX_ROWS`], [`max_columns`], [`MAX_CELL_CHARS`], [`MAX_SHARED_STRINGS`],
+//! [`MAX_CSV_BYTES`]) are checked while it is read.
+
+mod package;
+#[cfg(test)]
+mod read_tests;
+mod sheet;
+mod strings;
+mod styles;
 
 use std::io::Cursor;
 
-use calamine::{Data, Reader, Xlsx};
+pub use sheet::{EXTRA_COLUMNS, MAX_CELL_CHARS, MAX_CSV_BYTES, MAX_ROWS, max_columns};
+pub use strings::MAX_SHARED_STRINGS;
+
 use rust_xlsxwriter::{Format, FormatAlign, Note, Workbook, Worksheet, XlsxError};
 
-use super::contracts_csv::{self, column_help, column_label, columns};
+use super::contracts_csv::{column_help, column_label, columns};
 use crate::catalog::{category, country, ip, nature, objective, payment, plan, tech_field};
 
 /// Most bytes the parts of a workbook may inflate to. Real data stays far below it (a 20 MB
@@ -45,79 +60,27 @@ fn check_inflated_size(bytes: &[u8], limit: u64) -> Result<(), String> {
 /// cells; numbers are written without a trailing `.0` and date cells as `YYYY-MM-DD`.
 pub fn first_sheet_as_csv(bytes: &[u8]) -> Result<Vec<u8>, String> {
     check_inflated_size(bytes, MAX_INFLATED_BYTES)?;
-    let mut workbook: Xlsx<_> =
-        calamine::open_workbook_from_rs(Cursor::new(bytes)).map_err(|e| unreadable(&e))?;
-    let range = match workbook.worksheet_range_at(0) {
-        Some(r) => r.map_err(|e| unreadable(&e))?,
-        None => return Err("file: 工作簿中没有工作表".into()),
-    };
-    let Some((first_row, first_col)) = range.start() else {
-        return Ok(Vec::new()); // an empty sheet reads as an empty file
-    };
-    if first_row != 0 {
-        return Err("file: 第一个工作表的第 1 行应为表头（列名）".into());
-    }
-    let (height, width) = range.get_size();
-    let first_col = first_col as usize;
-    // Absolute column `c` of sheet row `r` (the range starts at its first used cell).
-    let cell = |r: usize, c: usize| -> String {
-        c.checked_sub(first_col)
-            .and_then(|c| range.get((r, c)))
-            .map(cell_text)
-            .unwrap_or_default()
-    };
-    let last_col = first_col + width;
-    let mut header: Vec<String> = (0..last_col)
-        .map(|c| cell(0, c).trim().to_owned())
-        .collect();
-    while header.last().is_some_and(String::is_empty) {
-        header.pop();
-    }
-    if let Some(i) = header.iter().position(String::is_empty) {
-        return Err(format!("file: 表头第 {} 列没有列名", i + 1));
-    }
-    let mut out = String::new();
-    contracts_csv::push_record(&mut out, header.iter().map(String::as_str));
-    for r in 1..height {
-        let mut cells: Vec<String> = (0..last_col).map(|c| cell(r, c)).collect();
-        // Formatted but empty cells beyond the header are not data.
-        while cells.len() > header.len() && cells.last().is_some_and(|c| c.trim().is_empty()) {
-            cells.pop();
-        }
-        if cells.iter().all(|c| c.trim().is_empty()) {
-            out.push('\n');
-        } else {
-            contracts_csv::push_record(&mut out, cells.iter().map(String::as_str));
-        }
-    }
-    Ok(out.into_bytes())
+    read_first_sheet(bytes, MAX_CSV_BYTES)
 }
 
-/// The text of a cell as a clerk would have typed it.
-fn cell_text(data: &Data) -> String {
-    match data {
-        Data::Empty => String::new(),
-        Data::String(s) | Data::DurationIso(s) => s.clone(),
-        Data::Int(i) => i.to_string(),
-        Data::Float(f) => number_text(*f),
-        Data::Bool(b) => if *b { "1" } else { "0" }.to_owned(),
-        Data::DateTime(dt) => {
-            let (y, m, d, ..) = dt.to_ymd_hms_milli();
-            format!("{y:04}-{m:02}-{d:02}")
-        }
-        // "2026-03-01T00:00:00" → the date part.
-        Data::DateTimeIso(s) => s.split('T').next().unwrap_or_default().to_owned(),
-        Data::Error(e) => e.to_string(),
-    }
-}
-
-/// A number cell as text: integers without a fraction, others in their shortest exact form.
-fn number_text(f: f64) -> String {
-    if f.fract() == 0.0 && f.abs() < 1e15 {
-        format!("{}", f as i64)
-    } else {
-        format!("{f}")
-    }
+fn read_first_sheet(bytes: &[u8], max_csv_bytes: usize) -> Result<Vec<u8>, String> {
+    let mut archive = zip::ZipArchive::new(Cursor::new(bytes)).map_err(|e| unreadable(&e))?;
+    let parts = package::locate(&mut archive)?;
+    let shared_strings = match parts.shared_strings {
+        Some(i) => strings::SharedStrings::read(&mut package::open(&mut archive, i)?)?,
+        None => strings::SharedStrings::default(),
+    };
+    let styles = match parts.styles {
+        Some(i) => styles::Styles::read(&mut package::open(&mut archive, i)?)?,
+        None => styles::Styles::default(),
+    };
+    sheet::to_csv(
+        &mut package::open(&mut archive, parts.sheet)?,
+        &shared_strings,
+        &styles,
+        parts.date1904,
+        max_csv_bytes,
+    )
 }
 
 /// The sheet clerks fill in.
@@ -266,6 +229,7 @@ fn code_sheet(
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::export::contracts_csv;
 
     /// An archive with one part of `size` zero bytes (deflate packs them a thousandfold).
     fn archive_of_zeros(size: usize) -> Vec<u8> {
@@ -289,18 +253,6 @@ mod tests {
             check_inflated_size(b"not a zip", 1 << 20)
                 .unwrap_err()
                 .contains("无法读取")
-        );
-    }
-
-    #[test]
-    fn numbers_read_as_typed() {
-        assert_eq!(number_text(142.0), "142");
-        assert_eq!(number_text(1250000.5), "1250000.5");
-        assert_eq!(number_text(0.1), "0.1");
-        assert_eq!(cell_text(&Data::Bool(true)), "1");
-        assert_eq!(
-            cell_text(&Data::DateTimeIso("2026-03-01T00:00:00".into())),
-            "2026-03-01"
         );
     }
 
