@@ -31,6 +31,7 @@ use crate::domain::role::{Role, Scope};
 use crate::domain::rules::{self, RuleContext};
 use crate::domain::status;
 use crate::export::contracts_csv::{self, ContractRecord, column_index};
+use crate::export::csv_input::{self, MAX_PROBLEMS};
 use crate::filing;
 
 /// Who imports, which decides what a file may hold.
@@ -96,20 +97,27 @@ impl ImportSummary {
     }
 }
 
-/// Why nothing was imported: every problem line (errors and warnings, in row and column
-/// order) and how many of them are errors.
+/// Why nothing was imported: the problem lines (errors and warnings, in row and column order,
+/// at most [`MAX_PROBLEMS`] of each) and how many errors were found.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct ImportProblems {
     pub lines: Vec<String>,
     pub errors: usize,
+    pub warnings: usize,
+    /// Checking stopped at [`MAX_PROBLEMS`] errors: later rows were not checked.
+    pub cut_short: bool,
 }
 
 impl ImportProblems {
     /// One zh line for the end of the listing.
     pub fn describe(&self) -> String {
-        let warnings = self.lines.len() - self.errors;
-        let also = if warnings > 0 {
-            format!("（另有 {warnings} 条警告）")
+        if self.cut_short {
+            return format!(
+                "导入失败：错误超过 {MAX_PROBLEMS} 处（只列出前 {MAX_PROBLEMS} 处），未写入任何数据"
+            );
+        }
+        let also = if self.warnings > 0 {
+            format!("（另有 {} 条警告）", self.warnings)
         } else {
             String::new()
         };
@@ -117,9 +125,65 @@ impl ImportProblems {
     }
 
     fn file(lines: Vec<String>) -> Self {
-        let errors = lines.len();
-        ImportProblems { lines, errors }
+        let cut_short = lines.len() > MAX_PROBLEMS;
+        let errors = lines.len().min(MAX_PROBLEMS);
+        ImportProblems {
+            lines,
+            errors,
+            warnings: 0,
+            cut_short,
+        }
     }
+
+    /// The first [`MAX_PROBLEMS`] errors in row order (with the warnings among them) and the
+    /// line saying the listing stops there.
+    fn cut_short(mut problems: Vec<Problem>) -> Self {
+        sort_problems(&mut problems);
+        let mut errors = 0;
+        let mut lines: Vec<String> = problems
+            .iter()
+            .take_while(|p| {
+                errors += usize::from(!p.warning);
+                errors <= MAX_PROBLEMS
+            })
+            .map(Problem::line)
+            .collect();
+        let warnings = lines.len() - MAX_PROBLEMS.min(lines.len());
+        lines.push(csv_input::too_many_problems());
+        ImportProblems {
+            lines,
+            errors: MAX_PROBLEMS,
+            warnings,
+            cut_short: true,
+        }
+    }
+}
+
+fn errors_in(problems: &[Problem]) -> usize {
+    problems.iter().filter(|p| !p.warning).count()
+}
+
+/// At most [`MAX_PROBLEMS`] warning lines are kept (a report is stored and shown); the rest is
+/// counted in one line.
+fn listed(mut lines: Vec<String>) -> Vec<String> {
+    let is_warning = |l: &String| l.contains(": 警告：");
+    let warnings = lines.iter().filter(|l| is_warning(l)).count();
+    if warnings <= MAX_PROBLEMS {
+        return lines;
+    }
+    let mut kept = 0;
+    lines.retain(|l| {
+        if !is_warning(l) {
+            return true;
+        }
+        kept += 1;
+        kept <= MAX_PROBLEMS
+    });
+    lines.push(format!(
+        "file: 警告：另有 {} 条警告未列出",
+        warnings - MAX_PROBLEMS
+    ));
+    lines
 }
 
 /// Reads a contracts file (CSV or XLSX, see `export::contracts_csv::read`) and imports it.
@@ -168,6 +232,9 @@ pub fn import_records(
     };
     let (mut problems, accepted) = checker.check_all(&records);
     drop(records);
+    if errors_in(&problems) >= MAX_PROBLEMS {
+        return Err(ImportProblems::cut_short(problems));
+    }
     let firsts = within_file(&accepted, &mut problems);
 
     let result = db::contracts::with_bulk_write_cache(conn, |conn| {
@@ -181,6 +248,9 @@ pub fn import_records(
             Ok(summary)
         })
     });
+    if errors_in(&problems) >= MAX_PROBLEMS {
+        return Err(ImportProblems::cut_short(problems));
+    }
     let lines = sorted_lines(&mut problems);
     match result {
         Ok(mut summary) => {
@@ -192,13 +262,18 @@ pub fn import_records(
                 }
             }
             summary.rows = rows;
-            summary.warnings = lines;
+            summary.warnings = listed(lines);
             Ok(summary)
         }
-        Err(Failure::Problems) => Err(ImportProblems {
-            errors: problems.iter().filter(|p| !p.warning).count(),
-            lines,
-        }),
+        Err(Failure::Problems) => {
+            let errors = errors_in(&problems);
+            Err(ImportProblems {
+                errors,
+                warnings: problems.len() - errors,
+                lines: listed(lines),
+                cut_short: false,
+            })
+        }
         Err(Failure::Db(e)) => Err(db_failure(e)),
     }
 }
@@ -252,6 +327,11 @@ impl Problem {
 
 /// Lines in row order; within a row in column order, errors before warnings.
 fn sorted_lines(problems: &mut [Problem]) -> Vec<String> {
+    sort_problems(problems);
+    problems.iter().map(Problem::line).collect()
+}
+
+fn sort_problems(problems: &mut [Problem]) {
     problems.sort_by_key(|p| {
         (
             p.row,
@@ -259,7 +339,6 @@ fn sorted_lines(problems: &mut [Problem]) -> Vec<String> {
             p.warning,
         )
     });
-    problems.iter().map(Problem::line).collect()
 }
 
 /// A row that passed its own checks.
@@ -334,13 +413,21 @@ impl RowChecker<'_> {
         (problems, accepted)
     }
 
+    /// Checks rows in order until the slice ends or [`MAX_PROBLEMS`] errors are found: the
+    /// first errors of the slice are then all known, and further rows would only cost time.
     fn check_slice(&self, records: &[ContractRecord]) -> (Vec<Problem>, Vec<Accepted>) {
         let mut problems = Vec::new();
         let mut accepted = Vec::new();
+        let mut errors = 0;
         for r in records {
+            if errors >= MAX_PROBLEMS {
+                break;
+            }
+            let before = problems.len();
             if let Some(a) = self.check(r, &mut problems) {
                 accepted.push(a);
             }
+            errors += problems[before..].iter().filter(|p| !p.warning).count();
         }
         (problems, accepted)
     }
@@ -940,5 +1027,42 @@ mod tests {
                 "row 3, buyer_name: b",
             ]
         );
+    }
+
+    #[test]
+    fn long_listings_keep_the_first_errors_and_count_the_warnings() {
+        let warning = |row| Problem {
+            row,
+            column: "total_amount_yuan".into(),
+            warning: true,
+            message: "w".into(),
+        };
+        // Errors from two slices, out of order: the first MAX_PROBLEMS by row are kept.
+        let mut p: Vec<Problem> = (0..MAX_PROBLEMS + 50)
+            .rev()
+            .map(|i| Problem::error(i + 2, "status", "s"))
+            .collect();
+        p.push(warning(3));
+        let cut = ImportProblems::cut_short(p);
+        assert!(cut.cut_short);
+        assert_eq!(cut.lines.len(), MAX_PROBLEMS + 2);
+        assert_eq!(cut.lines[0], "row 2, status: s");
+        assert_eq!(cut.lines[2], "row 3, total_amount_yuan: 警告：w");
+        assert_eq!(cut.warnings, 1);
+        assert!(
+            cut.lines
+                .last()
+                .is_some_and(|l| l.starts_with("file: 问题超过 1000 处"))
+        );
+        assert!(cut.describe().contains("错误超过 1000 处"));
+
+        let many: Vec<String> = (0..MAX_PROBLEMS + 7)
+            .map(|i| warning(i + 2).line())
+            .collect();
+        let kept = listed(many);
+        assert_eq!(kept.len(), MAX_PROBLEMS + 1);
+        assert_eq!(kept[MAX_PROBLEMS], "file: 警告：另有 7 条警告未列出");
+        let few = vec!["row 2, status: s".to_owned(), warning(2).line()];
+        assert_eq!(listed(few.clone()), few);
     }
 }

@@ -208,30 +208,27 @@ pub fn read_csv(bytes: &[u8]) -> Result<Vec<ContractRecord>, Vec<String>> {
         ]);
     }
     let known: Vec<&str> = columns().collect();
-    let records = csv_input::read(bytes, &known, REQUIRED_COLUMNS)?;
+    let records = csv_input::read_map(bytes, &known, REQUIRED_COLUMNS, |r| {
+        let mut input = ContractInput::default();
+        for field in ContractInput::FIELDS {
+            let value = r.get(field);
+            if !value.is_empty() {
+                input.set(field, value.to_owned());
+            }
+        }
+        ContractRecord {
+            row: r.row,
+            registration_number: r.get("registration_number").to_owned(),
+            status: r.get("status").to_owned(),
+            office_code: r.get("office_code").to_owned(),
+            registered_on: r.get("registered_on").to_owned(),
+            input,
+        }
+    })?;
     if records.is_empty() {
         return Err(vec!["file: 文件中没有数据行".into()]);
     }
-    Ok(records
-        .into_iter()
-        .map(|r| {
-            let mut input = ContractInput::default();
-            for field in ContractInput::FIELDS {
-                let value = r.get(field);
-                if !value.is_empty() {
-                    input.set(field, value.to_owned());
-                }
-            }
-            ContractRecord {
-                row: r.row,
-                registration_number: r.get("registration_number").to_owned(),
-                status: r.get("status").to_owned(),
-                office_code: r.get("office_code").to_owned(),
-                registered_on: r.get("registered_on").to_owned(),
-                input,
-            }
-        })
-        .collect())
+    Ok(records)
 }
 
 /// Whether the bytes are text in UTF-8 or GB18030 (what `csv_input::decode` reads) rather than

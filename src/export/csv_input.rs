@@ -4,18 +4,29 @@
 
 use std::borrow::Cow;
 use std::collections::HashMap;
+use std::sync::Arc;
 
-/// One data record with its spreadsheet row number.
+/// Most problem lines a file is answered with; reading (and the import's checks) stop there,
+/// so a file of countless broken rows costs no more than its first thousand problems.
+pub const MAX_PROBLEMS: usize = 1_000;
+
+/// One data record with its spreadsheet row number. The values are in the file's column order;
+/// the column names are shared by all records of the file (a row costs its values only).
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Record {
     pub row: usize,
-    fields: HashMap<String, String>,
+    columns: Arc<HashMap<String, usize>>,
+    values: Vec<String>,
 }
 
 impl Record {
     /// The trimmed value of a column (empty when the column is absent from the file).
     pub fn get(&self, column: &str) -> &str {
-        self.fields.get(column).map(|s| s.trim()).unwrap_or("")
+        self.columns
+            .get(column)
+            .and_then(|&i| self.values.get(i))
+            .map(|s| s.trim())
+            .unwrap_or("")
     }
 }
 
@@ -34,6 +45,17 @@ pub fn decode(bytes: &[u8]) -> Cow<'_, str> {
 /// Reads all records of a CSV file whose allowed columns are `known` (and of which `required`
 /// must be present). File-level problems come back as `file: 说明` lines.
 pub fn read(bytes: &[u8], known: &[&str], required: &[&str]) -> Result<Vec<Record>, Vec<String>> {
+    read_map(bytes, known, required, |r| r)
+}
+
+/// Like [`read`], turning each record into what the caller keeps as soon as it is read (so
+/// the file's records are never all held twice).
+pub fn read_map<T>(
+    bytes: &[u8],
+    known: &[&str],
+    required: &[&str],
+    mut keep: impl FnMut(Record) -> T,
+) -> Result<Vec<T>, Vec<String>> {
     let text = decode(bytes);
     if text.trim().is_empty() {
         return Err(vec!["file: 文件为空".to_owned()]);
@@ -64,6 +86,13 @@ pub fn read(bytes: &[u8], known: &[&str], required: &[&str]) -> Result<Vec<Recor
         return Err(problems);
     }
 
+    let columns: Arc<HashMap<String, usize>> = Arc::new(
+        headers
+            .iter()
+            .enumerate()
+            .map(|(i, h)| (h.clone(), i))
+            .collect(),
+    );
     let mut records = Vec::new();
     let mut row = 1usize;
     for result in reader.records() {
@@ -88,6 +117,10 @@ pub fn read(bytes: &[u8], known: &[&str], required: &[&str]) -> Result<Vec<Recor
             continue;
         }
         if record.len() > headers.len() {
+            if problems.len() == MAX_PROBLEMS {
+                problems.push(too_many_problems());
+                break;
+            }
             problems.push(format!(
                 "row {row}, file: 该行有 {} 个字段，多于表头的 {} 列",
                 record.len(),
@@ -95,18 +128,24 @@ pub fn read(bytes: &[u8], known: &[&str], required: &[&str]) -> Result<Vec<Recor
             ));
             continue;
         }
-        let fields = headers
-            .iter()
-            .cloned()
-            .zip(record.iter().map(str::to_owned))
-            .collect();
-        records.push(Record { row, fields });
+        records.push(keep(Record {
+            row,
+            columns: Arc::clone(&columns),
+            values: record.iter().map(str::to_owned).collect(),
+        }));
     }
     if problems.is_empty() {
         Ok(records)
     } else {
         Err(problems)
     }
+}
+
+/// The line that ends a listing cut short at [`MAX_PROBLEMS`].
+pub fn too_many_problems() -> String {
+    format!(
+        "file: 问题超过 {MAX_PROBLEMS} 处，以上只列出前 {MAX_PROBLEMS} 处，其余各行未再检查；请改正后重新导入"
+    )
 }
 
 fn leading_blank_lines(bytes: &[u8]) -> usize {

@@ -25,10 +25,29 @@ use rust_xlsxwriter::{Format, FormatAlign, Note, Workbook, Worksheet, XlsxError}
 use super::contracts_csv::{column_help, column_label, columns};
 use crate::catalog::{category, country, ip, nature, objective, payment, plan, tech_field};
 
-/// Most bytes the parts of a workbook may inflate to. Real data stays far below it (a 20 MB
-/// upload inflates to a few hundred MB at most); a crafted archive that inflates without end
-/// is refused before anything is parsed, instead of filling the server's memory.
-pub const MAX_INFLATED_BYTES: u64 = 512 << 20;
+/// Most bytes the parts of any workbook may inflate to (a national year of 320,000 contracts
+/// inflates to about 590 MB); a crafted archive that inflates without end is refused before
+/// anything is parsed, instead of filling the server's memory.
+pub const MAX_INFLATED_BYTES: u64 = 1 << 30;
+/// What a workbook may inflate to, and the CSV text it may become, in proportion to its own
+/// size: real workbooks inflate about 8 times and become about 2 times their size as CSV; a
+/// crafted one inflates thousands of times. So a 20 MB upload is held to 640 MB inflated and
+/// 320 MB of CSV, a 2 KB file to the floor of 64 MB.
+const INFLATION_RATIO: u64 = 32;
+const CSV_RATIO: u64 = 16;
+const LIMIT_FLOOR: u64 = 64 << 20;
+
+/// The inflated size and the CSV size a workbook of `len` bytes may reach.
+pub fn limits_for(len: usize) -> (u64, usize) {
+    let len = len as u64;
+    let inflated = len
+        .saturating_mul(INFLATION_RATIO)
+        .clamp(LIMIT_FLOOR, MAX_INFLATED_BYTES);
+    let csv = len
+        .saturating_mul(CSV_RATIO)
+        .clamp(LIMIT_FLOOR, MAX_CSV_BYTES as u64);
+    (inflated, csv as usize)
+}
 
 fn unreadable(e: &dyn std::fmt::Display) -> String {
     format!("file: 无法读取 Excel 工作簿：{e}")
@@ -59,8 +78,9 @@ fn check_inflated_size(bytes: &[u8], limit: u64) -> Result<(), String> {
 /// one CSV line (blank rows kept, so row numbers stay those of the sheet). Codes should be text
 /// cells; numbers are written without a trailing `.0` and date cells as `YYYY-MM-DD`.
 pub fn first_sheet_as_csv(bytes: &[u8]) -> Result<Vec<u8>, String> {
-    check_inflated_size(bytes, MAX_INFLATED_BYTES)?;
-    read_first_sheet(bytes, MAX_CSV_BYTES)
+    let (inflated, csv) = limits_for(bytes.len());
+    check_inflated_size(bytes, inflated)?;
+    read_first_sheet(bytes, csv)
 }
 
 fn read_first_sheet(bytes: &[u8], max_csv_bytes: usize) -> Result<Vec<u8>, String> {

@@ -739,3 +739,45 @@ async fn health_checks_set_no_cookie_and_error_pages_are_not_cached() {
         Some("no-store")
     );
 }
+
+/// A file of countless broken rows is answered with its first problems, not all of them.
+#[actix_web::test]
+async fn a_file_of_broken_rows_is_answered_with_its_first_thousand_problems() {
+    let app = TestApp::demo().await;
+    let clerk = app.signed_in("gz_clerk").await;
+    let mut csv = contracts_csv::header_line();
+    let width = contracts_csv::columns().count();
+    for _ in 0..20_000 {
+        let mut values = vec![String::new(); width];
+        values[1] = "submitted".into();
+        values[2] = "440101".into();
+        contracts_csv::push_record(&mut csv, values.iter().map(String::as_str));
+    }
+    let res = crate::batch::upload(&clerk, "broken.csv", csv.into_bytes()).await;
+    assert_eq!(res.status, 422);
+    assert!(res.body.contains("错误超过 1000 处（只列出前 1000 处）"));
+    assert!(
+        res.body.contains("问题清单（1001 条）"),
+        "{}",
+        &res.body[..2000]
+    );
+    // The first problems in row order are the ones listed.
+    assert!(res.body.contains("row 2, project_name: 项目名称不能为空"));
+    assert!(!res.body.contains("row 20001,"));
+    let link_start = res.body.find("/imports/reports/").expect("a download link");
+    let link: String = res.body[link_start..]
+        .chars()
+        .take_while(|c| *c != '"')
+        .collect();
+    let report = clerk.get(&link).await;
+    assert_eq!(report.status, 200);
+    let lines: Vec<&str> = report.body.lines().collect();
+    assert!(lines.len() <= 1_002, "{}", lines.len());
+    assert!(
+        lines
+            .iter()
+            .any(|l| l.starts_with("file: 问题超过 1000 处"))
+    );
+    assert_eq!(lines.iter().filter(|l| l.starts_with("row ")).count(), 1000);
+    assert_eq!(contract_count(&app), 0);
+}

@@ -486,7 +486,18 @@ fn a_shared_string_repeated_cannot_multiply_the_text() {
         e,
         "file: 第一个工作表的内容超过 8 MB，请拆分为多个文件，或另存为 CSV（UTF-8）后导入"
     );
-    assert_eq!(MAX_CSV_BYTES, 512 << 20);
+    assert_eq!(MAX_CSV_BYTES, 1 << 30);
+}
+
+#[test]
+fn limits_grow_with_the_workbook_between_a_floor_and_a_ceiling() {
+    use super::limits_for;
+    assert_eq!(limits_for(2 << 10), (64 << 20, 64 << 20));
+    assert_eq!(limits_for(20 << 20), (640 << 20, 320 << 20));
+    // A national year (71.5 MB, 587 MB inflated, 149 MB of CSV) fits.
+    let (inflated, csv) = limits_for(71_500_000);
+    assert!(inflated > 600_000_000 && csv > 150_000_000);
+    assert_eq!(limits_for(usize::MAX), (1 << 30, 1 << 30));
 }
 
 #[test]
