@@ -9,8 +9,7 @@
 //! `techreg export contracts --year 2025 --out FILE` does. It prints rows, seconds and rows/s.
 //!
 //! `-- xlsx` writes the rows as a filled-in template workbook (`export::xlsx::template`: text
-//! cells, shared strings) and imports that instead, timing the reading of its first sheet (up
-//! to about 290,000 rows: a larger workbook inflates past `xlsx::MAX_INFLATED_BYTES`).
+//! cells, shared strings) and imports that instead, timing the reading of its first sheet.
 //! `-- --files DIR` writes `offices.csv`, `contracts.csv` and `contracts.xlsx` to DIR and stops,
 //! for measuring the command line itself (BENCHMARKS.md: peak memory).
 
