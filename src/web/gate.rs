@@ -130,6 +130,24 @@ pub async fn gate(
     } else if req.method() == Method::POST {
         if !same_origin(req.request()) {
             Some(super::error::AppError::Forbidden.into_page())
+        } else if identity.is_none()
+            && allow != Some(Allow::Public)
+            && super::takes_files(pattern.as_deref().unwrap_or_default())
+            && is_multipart(req.request())
+        {
+            // A form with files whose session ended: its text comes back on the sign-in page
+            // (at most ANONYMOUS_BODY_LIMIT of it); the files stream past unkept.
+            match text_parts_only(&mut req).await {
+                Ok(fields) => Some(auth::expired_response(&csrf, &path, &kept_fields(fields))?),
+                Err(status) => {
+                    let page = if status == StatusCode::PAYLOAD_TOO_LARGE {
+                        too_large_without_session(allow)
+                    } else {
+                        super::error::page_for_status(status)
+                    };
+                    return Ok(req.into_response(page));
+                }
+            }
         } else {
             let limit =
                 super::body_limit(pattern.as_deref().unwrap_or_default(), identity.is_some());
@@ -263,11 +281,66 @@ async fn read_bounded(req: &mut ServiceRequest, limit: usize) -> Result<Bytes, S
     Ok(body.freeze())
 }
 
+fn is_multipart(req: &HttpRequest) -> bool {
+    req.headers()
+        .get(header::CONTENT_TYPE)
+        .and_then(|v| v.to_str().ok())
+        .is_some_and(|v| v.starts_with("multipart/form-data"))
+}
+
+/// The text fields of a multipart body read without a session: file parts are read and
+/// dropped as they stream by, text is kept up to [`super::ANONYMOUS_BODY_LIMIT`], and the whole
+/// body may not pass [`super::UPLOAD_BODY_LIMIT`] (a declared length over it is refused before
+/// anything is read).
+async fn text_parts_only(req: &mut ServiceRequest) -> Result<Vec<(String, String)>, StatusCode> {
+    let declared = req
+        .headers()
+        .get(header::CONTENT_LENGTH)
+        .and_then(|v| v.to_str().ok())
+        .and_then(|v| v.trim().parse::<u64>().ok());
+    if declared.is_some_and(|n| n > super::UPLOAD_BODY_LIMIT as u64) {
+        return Err(StatusCode::PAYLOAD_TOO_LARGE);
+    }
+    let payload = req.take_payload();
+    let mut parts = actix_multipart::Multipart::new(req.headers(), payload);
+    let (mut text_left, mut total) = (super::ANONYMOUS_BODY_LIMIT, 0usize);
+    let mut fields = Vec::new();
+    while let Some(part) = parts.next().await {
+        let mut part = part.map_err(|_| StatusCode::BAD_REQUEST)?;
+        let (name, is_file) = match part.content_disposition() {
+            Some(cd) => (
+                cd.get_name().unwrap_or_default().to_owned(),
+                cd.get_filename().is_some(),
+            ),
+            None => (String::new(), true),
+        };
+        let mut value = Vec::new();
+        while let Some(chunk) = part.next().await {
+            let chunk = chunk.map_err(|_| StatusCode::BAD_REQUEST)?;
+            total += chunk.len();
+            if total > super::UPLOAD_BODY_LIMIT {
+                return Err(StatusCode::PAYLOAD_TOO_LARGE);
+            }
+            if !is_file {
+                text_left = text_left
+                    .checked_sub(chunk.len())
+                    .ok_or(StatusCode::PAYLOAD_TOO_LARGE)?;
+                value.extend_from_slice(&chunk);
+            }
+        }
+        // Only the fields a page keeps are held; the rest is read past.
+        if !is_file && fields.len() < MAX_KEPT_FIELDS {
+            fields.push((name, String::from_utf8_lossy(&value).into_owned()));
+        }
+    }
+    Ok(fields)
+}
+
 /// A large form (e.g. with attachments) posted after its session ended cannot be kept.
 fn too_large_without_session(allow: Option<Allow>) -> HttpResponse {
     let message = match allow {
         Some(Allow::Public) => "提交的内容超过了允许的大小。",
-        _ => "登录已超时。提交的内容（含附件）较大，未能保留，请重新登录后再次填写并提交。",
+        _ => "登录已超时。提交的内容过大，未能保留，请重新登录后再次填写并提交。",
     };
     super::error::ErrorPage {
         status: StatusCode::PAYLOAD_TOO_LARGE.as_u16(),

@@ -164,11 +164,16 @@ pub const ANONYMOUS_BODY_LIMIT: usize = 64 << 10;
 /// The routes that take files.
 const UPLOAD_ROUTES: &[&str] = &["/contracts", "/contracts/{id}", "/imports/contracts"];
 
+/// Whether route `pattern` takes files (multipart forms).
+pub fn takes_files(pattern: &str) -> bool {
+    UPLOAD_ROUTES.contains(&pattern)
+}
+
 /// The largest body the gate reads for a POST to route `pattern`.
 pub fn body_limit(pattern: &str, signed_in: bool) -> usize {
     if !signed_in {
         ANONYMOUS_BODY_LIMIT
-    } else if UPLOAD_ROUTES.contains(&pattern) {
+    } else if takes_files(pattern) {
         UPLOAD_BODY_LIMIT
     } else {
         FORM_BODY_LIMIT

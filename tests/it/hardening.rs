@@ -781,3 +781,65 @@ async fn a_file_of_broken_rows_is_answered_with_its_first_thousand_problems() {
     assert_eq!(lines.iter().filter(|l| l.starts_with("row ")).count(), 1000);
     assert_eq!(contract_count(&app), 0);
 }
+
+/// A contract form with a file, posted after its session ended: the text comes back on the
+/// sign-in page (interchange §5: up to 64 KB of text; files must be chosen again).
+#[actix_web::test]
+async fn an_expired_form_with_files_keeps_its_text_but_not_its_files() {
+    let app = TestApp::demo().await;
+    let clerk = app.signed_in("gz_clerk").await;
+    let token = clerk.get("/account/password").await.csrf();
+    crate::support::exec(
+        &app,
+        &format!(
+            "UPDATE sessions SET last_seen_at = '{}'",
+            crate::support::minutes_ago(45)
+        ),
+    );
+    let mut scan = PDF.to_vec();
+    scan.resize(3 << 20, b'x');
+    let form = reqwest::multipart::Form::new()
+        .text("csrf_token", token)
+        .text("action", "save")
+        .text("category_code", "11")
+        .text("project_name", "会话过期时填写的项目")
+        .part(
+            "contract_text",
+            reqwest::multipart::Part::bytes(scan).file_name("扫描件.pdf"),
+        );
+    let res = Page::read(
+        clerk
+            .http
+            .post(app.url("/contracts"))
+            .multipart(form)
+            .header("Sec-Fetch-Site", "same-origin")
+            .send()
+            .await
+            .expect("POST"),
+    )
+    .await;
+    assert_eq!(res.status, 401, "{}", &res.body[..res.body.len().min(2000)]);
+    assert!(res.body.contains("登录已超时"));
+    assert!(res.body.contains("value=\"会话过期时填写的项目\""));
+    assert!(!res.body.contains("扫描件") && res.body.len() < 64 << 10);
+    assert_eq!(contract_count(&app), 0);
+
+    // Text beyond 64 KB is refused, not kept in part.
+    let big = reqwest::multipart::Form::new()
+        .text("project_name", "测".repeat(30_000))
+        .part(
+            "contract_text",
+            reqwest::multipart::Part::bytes(PDF.to_vec()).file_name("a.pdf"),
+        );
+    let res = Page::read(
+        app.client()
+            .http
+            .post(app.url("/contracts"))
+            .multipart(big)
+            .send()
+            .await
+            .expect("POST"),
+    )
+    .await;
+    assert_eq!(res.status, 413);
+}
