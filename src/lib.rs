@@ -16,4 +16,5 @@ pub mod domain;
 pub mod export;
 pub mod filing;
 pub mod review;
+pub mod stats;
 pub mod web;

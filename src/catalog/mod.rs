@@ -16,4 +16,4 @@ pub mod tech_field;
 
 pub mod checklist;
 #[cfg(test)]
-mod reference_tests;
+pub(crate) mod reference_tests;

@@ -22,7 +22,7 @@ fn reference_dir() -> Option<PathBuf> {
 }
 
 /// Records of a reference CSV as (header → value) lookups; `None` if the file is absent.
-fn read(name: &str) -> Option<Vec<Vec<(String, String)>>> {
+pub(crate) fn read(name: &str) -> Option<Vec<Vec<(String, String)>>> {
     let text = std::fs::read_to_string(reference_dir()?.join(name)).ok()?;
     let mut lines = text.lines();
     let header: Vec<String> = lines.next()?.split(',').map(str::to_owned).collect();
@@ -41,7 +41,7 @@ fn read(name: &str) -> Option<Vec<Vec<(String, String)>>> {
     )
 }
 
-fn field<'a>(record: &'a [(String, String)], name: &str) -> &'a str {
+pub(crate) fn field<'a>(record: &'a [(String, String)], name: &str) -> &'a str {
     record
         .iter()
         .find(|(k, _)| k == name)
