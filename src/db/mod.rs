@@ -11,6 +11,7 @@ pub mod parties;
 pub mod registration_counters;
 pub mod reviews;
 pub mod schema;
+pub mod stats;
 pub mod sessions;
 pub mod throttle;
 pub mod users;

@@ -23,6 +23,10 @@ pub const CANCELLED: &str = "cancelled";
 
 pub const ALL: &[&str] = &[DRAFT, SUBMITTED, RETURNED, REGISTERED, REFUSED, CANCELLED];
 
+/// The states the national statistics count (domain.md §5.1): registered contracts, in the
+/// year of their registration date. Unregistered, refused, returned and cancelled ones are not.
+pub const COUNTED: &[&str] = &[REGISTERED];
+
 /// The zh label of a status.
 pub fn label(s: &str) -> &'static str {
     match s {

@@ -3,4 +3,5 @@
 
 pub mod contracts_csv;
 pub mod csv_input;
+pub mod tables;
 pub mod xlsx;
