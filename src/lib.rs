@@ -15,5 +15,6 @@ pub mod demo;
 pub mod domain;
 pub mod export;
 pub mod filing;
+pub mod history;
 pub mod review;
 pub mod web;
