@@ -15,6 +15,7 @@ use crate::domain::field_errors::FieldErrors;
 use crate::domain::office_code::OfficeCode;
 use crate::domain::role::{Role, Scope};
 use crate::domain::text;
+use crate::export::csv_input::row_problem;
 
 #[derive(Debug, thiserror::Error)]
 pub enum AccountError {
@@ -537,8 +538,10 @@ pub fn import_offices(
         match check_office(&Scope::Accounts, input) {
             Ok((code, authority, name)) => {
                 if let Some(first) = seen.insert(code.clone(), *row) {
-                    problems.push(format!(
-                        "row {row}, office_code: 机构代码 {code} 与第 {first} 行重复"
+                    problems.push(row_problem(
+                        *row,
+                        "office_code",
+                        &format!("机构代码 {code} 与第 {first} 行重复"),
                     ));
                 }
                 checked.push((code, authority, name));
@@ -549,7 +552,7 @@ pub fn import_offices(
                         "code" => "office_code",
                         other => other,
                     };
-                    problems.push(format!("row {row}, {column}: {message}"));
+                    problems.push(row_problem(*row, column, message));
                 }
             }
         }
@@ -567,9 +570,13 @@ pub fn import_offices(
                     summary.created += 1;
                 }
                 Some(existing) if existing.authority_code != authority.code => {
-                    problems.push(format!(
-                        "row {row}, authority_code: 机构 {code} 已隶属 {}，不能改为 {}",
-                        existing.authority_code, authority.code
+                    problems.push(row_problem(
+                        *row,
+                        "authority_code",
+                        &format!(
+                            "机构 {code} 已隶属 {}，不能改为 {}",
+                            existing.authority_code, authority.code
+                        ),
                     ))
                 }
                 Some(existing) if existing.name != *name => {

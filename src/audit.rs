@@ -57,6 +57,8 @@ pub fn action_label(action: &str) -> &'static str {
         "office.update" => "修改登记机构",
         "office.import" => "导入登记机构",
         "contract.import" => "批量导入合同",
+        "history.import" => "导入历史统计数据",
+        "institutions.import" => "导入示范机构名单",
         "contract.save" => "保存合同草稿",
         "contract.submit" => "提交合同审核",
         "contract.resubmit" => "重新提交审核",
@@ -75,6 +77,8 @@ pub fn object_label(object_type: &str) -> &'static str {
         "office" => "登记机构",
         "contract" => "合同",
         "party" => "当事人",
+        "history" => "历史统计数据",
+        "institution" => "示范机构名单",
         _ => "对象",
     }
 }
@@ -93,6 +97,8 @@ pub const ACTIONS: &[&str] = &[
     "office.update",
     "office.import",
     "contract.import",
+    "history.import",
+    "institutions.import",
     "contract.save",
     "contract.submit",
     "contract.resubmit",

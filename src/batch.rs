@@ -30,6 +30,7 @@ use crate::domain::regnum::RegistrationNumber;
 use crate::domain::role::{Role, Scope};
 use crate::domain::rules::{self, RuleContext};
 use crate::domain::status;
+use crate::domain::text;
 use crate::export::contracts_csv::{self, ContractRecord, column_index};
 use crate::export::csv_input::{self, MAX_PROBLEMS};
 use crate::filing;
@@ -321,7 +322,7 @@ impl Problem {
 
     fn line(&self) -> String {
         let warn = if self.warning { "警告：" } else { "" };
-        format!("row {}, {}: {warn}{}", self.row, self.column, self.message)
+        csv_input::row_problem(self.row, &self.column, &format!("{warn}{}", self.message))
     }
 }
 
@@ -359,16 +360,6 @@ const STAND_IN_OFFICE: &str = "110101";
 
 fn about_office_territory(message: &str) -> bool {
     message.contains("本登记机构")
-}
-
-/// A value as quoted in a message, cut short.
-fn shown(value: &str) -> String {
-    const MAX: usize = 20;
-    if value.chars().count() > MAX {
-        format!("{}…", value.chars().take(MAX).collect::<String>())
-    } else {
-        value.to_owned()
-    }
 }
 
 struct RowChecker<'a> {
@@ -457,7 +448,7 @@ impl RowChecker<'_> {
                     "status",
                     format!(
                         "状态应为 submitted（待审核）或 registered（已登记），现为“{}”",
-                        shown(r.status.trim())
+                        text::shown(r.status.trim())
                     ),
                 );
                 None
@@ -810,7 +801,7 @@ fn store(
         Entry {
             action: "contract.import",
             object_type: "contract",
-            object_id: shown(file_name),
+            object_id: text::shown(file_name),
             authority_code: match authorities.as_slice() {
                 [one] => Some((*one).to_owned()),
                 _ => None,

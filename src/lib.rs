@@ -15,6 +15,7 @@ pub mod demo;
 pub mod domain;
 pub mod export;
 pub mod filing;
+pub mod history;
 pub mod review;
 pub mod stats;
 pub mod web;

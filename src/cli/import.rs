@@ -1,6 +1,7 @@
-//! `techreg import offices FILE` (interchange §4) and `techreg import contracts FILE` (§1).
+//! `techreg import offices FILE` (interchange §4), `techreg import contracts FILE` (§1) and
+//! `techreg import history FILE` (§3).
 
-use std::path::PathBuf;
+use std::path::{Path, PathBuf};
 
 use anyhow::bail;
 use clap::Subcommand;
@@ -9,7 +10,8 @@ use crate::accounts::{self, NewOfficeInput};
 use crate::audit::Actor;
 use crate::batch::{self, Importer};
 use crate::db;
-use crate::export::csv_input;
+use crate::export::csv_input::{self, Problems};
+use crate::history;
 
 #[derive(Debug, Subcommand)]
 pub enum ImportCommand {
@@ -17,17 +19,14 @@ pub enum ImportCommand {
     Offices { file: PathBuf },
     /// Contracts: the contracts CSV, or an .xlsx workbook (first sheet); all or nothing.
     Contracts { file: PathBuf },
+    /// National figures of earlier years and R&D expenditure (history CSV); all or nothing.
+    History { file: PathBuf },
 }
 
 pub fn run(database_url: &str, cmd: ImportCommand) -> anyhow::Result<()> {
     match cmd {
         ImportCommand::Contracts { file } => {
-            let bytes = std::fs::read(&file)
-                .map_err(|e| anyhow::anyhow!("无法读取文件 {}：{e}", file.display()))?;
-            let name = file
-                .file_name()
-                .map(|n| n.to_string_lossy().into_owned())
-                .unwrap_or_default();
+            let (name, bytes) = read_file(&file)?;
             let pool = db::open(database_url, 1)?;
             let mut conn = pool.get()?;
             let result = batch::import_file(
@@ -54,12 +53,23 @@ pub fn run(database_url: &str, cmd: ImportCommand) -> anyhow::Result<()> {
                 }
             }
         }
+        ImportCommand::History { file } => {
+            let (name, bytes) = read_file(&file)?;
+            let pool = db::open(database_url, 1)?;
+            let mut conn = pool.get()?;
+            match history::import_file(&mut conn, &Actor::cli(), &name, &bytes, db::now()) {
+                Ok(summary) => {
+                    println!("{}", summary.describe());
+                    Ok(())
+                }
+                Err(problems) => report(problems),
+            }
+        }
         ImportCommand::Offices { file } => {
-            let bytes = std::fs::read(&file)
-                .map_err(|e| anyhow::anyhow!("无法读取文件 {}：{e}", file.display()))?;
+            let (_, bytes) = read_file(&file)?;
             let rows = match csv_input::read_offices(&bytes) {
                 Ok(rows) => rows,
-                Err(problems) => return report(problems),
+                Err(problems) => return report(problems.into()),
             };
             let inputs: Vec<(usize, NewOfficeInput)> = rows
                 .into_iter()
@@ -87,15 +97,27 @@ pub fn run(database_url: &str, cmd: ImportCommand) -> anyhow::Result<()> {
                     );
                     Ok(())
                 }
-                Err(problems) => report(problems.0),
+                Err(problems) => report(problems.0.into()),
             }
         }
     }
 }
 
-fn report(problems: Vec<String>) -> anyhow::Result<()> {
-    for p in &problems {
+/// The file's name (for the summary and the audit entry) and its bytes.
+fn read_file(file: &Path) -> anyhow::Result<(String, Vec<u8>)> {
+    let bytes =
+        std::fs::read(file).map_err(|e| anyhow::anyhow!("无法读取文件 {}：{e}", file.display()))?;
+    let name = file
+        .file_name()
+        .map(|n| n.to_string_lossy().into_owned())
+        .unwrap_or_default();
+    Ok((name, bytes))
+}
+
+/// Prints every problem line to stderr and fails with the closing line.
+fn report(problems: Problems) -> anyhow::Result<()> {
+    for p in problems.lines() {
         eprintln!("{p}");
     }
-    bail!("导入失败：共 {} 处问题，未写入任何数据", problems.len())
+    bail!("{}", problems.describe())
 }

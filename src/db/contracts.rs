@@ -673,6 +673,33 @@ pub fn registered_between(
         .collect())
 }
 
+/// Which of `years` have registered contracts (by the year of `registered_on`): one index
+/// probe of `contracts_by_registration` per year.
+pub fn years_with_registered(
+    conn: &mut DbConn,
+    years: &[i32],
+) -> QueryResult<std::collections::BTreeSet<i32>> {
+    let mut found = std::collections::BTreeSet::new();
+    for &year in years {
+        let (Some(first), Some(last)) = (
+            NaiveDate::from_ymd_opt(year, 1, 1),
+            NaiveDate::from_ymd_opt(year, 12, 31),
+        ) else {
+            continue;
+        };
+        let any: Option<i64> = contracts::table
+            .filter(contracts::status.eq(crate::domain::status::REGISTERED))
+            .filter(contracts::registered_on.between(first, last))
+            .select(contracts::id)
+            .first(conn)
+            .optional()?;
+        if any.is_some() {
+            found.insert(year);
+        }
+    }
+    Ok(found)
+}
+
 /// The contracts with these ids (any order), `LOOKUP_CHUNK` ids per query.
 pub fn find_many(conn: &mut DbConn, ids: &[i64]) -> QueryResult<Vec<ContractRow>> {
     let mut found = Vec::with_capacity(ids.len());

@@ -5,6 +5,7 @@
 pub mod attachments;
 pub mod audit;
 pub mod contracts;
+pub mod history;
 pub mod import_reports;
 pub mod offices;
 pub mod parties;

@@ -212,6 +212,25 @@ diesel::table! {
     }
 }
 
+diesel::table! {
+    history_years (year) {
+        year -> Integer,
+        contract_count -> Nullable<BigInt>,
+        amount_fen -> Nullable<BigInt>,
+        rd_expenditure_fen -> Nullable<BigInt>,
+        dev_count -> Nullable<BigInt>,
+        dev_amount_fen -> Nullable<BigInt>,
+        transfer_count -> Nullable<BigInt>,
+        transfer_amount_fen -> Nullable<BigInt>,
+        consult_count -> Nullable<BigInt>,
+        consult_amount_fen -> Nullable<BigInt>,
+        service_count -> Nullable<BigInt>,
+        service_amount_fen -> Nullable<BigInt>,
+        updated_at -> Timestamp,
+        updated_by -> Text,
+    }
+}
+
 diesel::joinable!(offices -> authorities (authority_code));
 diesel::joinable!(sessions -> users (user_id));
 diesel::joinable!(users -> offices (office_code));

@@ -14,6 +14,10 @@ use crate::domain::text;
 /// Amounts must stay below 1,000 亿元 (10^13 fen).
 pub const MAX_FEN: i64 = 10_000_000_000_000;
 
+/// Aggregates (a year's national figures, R&D expenditure) must stay below 1,000,000 亿元
+/// (100 万亿元, 10^16 fen): a hundred times today's national figures, far inside an i64.
+pub const MAX_AGGREGATE_FEN: i64 = 10_000_000_000_000_000;
+
 /// An amount in fen (1 元 = 100 fen).
 #[derive(
     Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Default, Serialize, Deserialize,
@@ -70,44 +74,14 @@ impl Money {
 
     /// Parses 元 as typed: `12500`, `12500.5`, `12,500.50`, full-width digits, spaces around.
     pub fn parse_yuan(input: &str) -> Result<Self, MoneyError> {
-        let s = text::normalise(input);
-        if s.is_empty() {
-            return Err(MoneyError::Empty);
-        }
-        if s.starts_with(['-', '\u{2212}']) {
-            return Err(MoneyError::Negative);
-        }
-        let (int_part, frac_part) = match s.split_once('.') {
-            Some((i, f)) => (i, Some(f)),
-            None => (s.as_str(), None),
-        };
-        let int_digits = parse_int_part(int_part)?;
-        let frac_fen = match frac_part {
-            None => 0,
-            Some(f) if f.is_empty() || !f.bytes().all(|b| b.is_ascii_digit()) => {
-                return Err(MoneyError::Invalid);
-            }
-            Some(f) if f.len() > 2 => return Err(MoneyError::TooManyDecimals),
-            Some(f) => {
-                let v: i64 = f.parse().map_err(|_| MoneyError::Invalid)?;
-                if f.len() == 1 { v * 10 } else { v }
-            }
-        };
-        let significant = int_digits.trim_start_matches('0');
-        // 13 integer digits already reach 10^12 元 = 10^14 fen; stop before i64 overflows.
-        if significant.len() > 12 {
-            return Err(MoneyError::TooLarge);
-        }
-        let yuan: i64 = if significant.is_empty() {
-            0
-        } else {
-            significant.parse().map_err(|_| MoneyError::Invalid)?
-        };
-        let fen = yuan * 100 + frac_fen;
-        if fen >= MAX_FEN {
-            return Err(MoneyError::TooLarge);
-        }
-        Ok(Money(fen))
+        parse_scaled(input, 2, MAX_FEN).map(Money)
+    }
+
+    /// Parses 亿元 as the national tables and history files give them (`15676.7`,
+    /// `0.0000000001`): up to 10 decimals, which is exactly fen (1 亿元 = 10^10 fen), read as
+    /// a decimal string so nothing is lost to binary fractions. Below [`MAX_AGGREGATE_FEN`].
+    pub fn parse_yi_yuan(input: &str) -> Result<Self, MoneyError> {
+        parse_scaled(input, 10, MAX_AGGREGATE_FEN).map(Money)
     }
 
     /// 元 with 2 decimals and no grouping, as the CSV files write it ("12500000.00").
@@ -135,6 +109,13 @@ impl Money {
     pub fn yi_yuan_2dp(self) -> String {
         format_scaled(i128::from(self.0), 10_000_000_000, 2)
     }
+
+    /// 亿元 exactly, without trailing zeros ("15676.7", "0.0000000001"): what
+    /// [`Money::parse_yi_yuan`] reads back to the same fen.
+    pub fn yi_yuan_exact(self) -> String {
+        let s = format_scaled(i128::from(self.0), 10_000_000_000, 10);
+        s.trim_end_matches('0').trim_end_matches('.').to_owned()
+    }
 }
 
 /// Validates the integer part (with optional thousands separators) and returns its digits.
@@ -151,6 +132,49 @@ fn parse_int_part(int_part: &str) -> Result<String, MoneyError> {
         }
     }
     Ok(int_part.replace(',', ""))
+}
+
+/// A non-negative decimal as typed (see [`Money::parse_yuan`]) in units of 10^-`decimals`,
+/// below `limit` units.
+fn parse_scaled(input: &str, decimals: usize, limit: i64) -> Result<i64, MoneyError> {
+    let s = text::normalise(input);
+    if s.is_empty() {
+        return Err(MoneyError::Empty);
+    }
+    if s.starts_with(['-', '\u{2212}']) {
+        return Err(MoneyError::Negative);
+    }
+    let (int_part, frac_part) = match s.split_once('.') {
+        Some((i, f)) => (i, Some(f)),
+        None => (s.as_str(), None),
+    };
+    let int_digits = parse_int_part(int_part)?;
+    let frac = match frac_part {
+        None => 0,
+        Some(f) if f.is_empty() || !f.bytes().all(|b| b.is_ascii_digit()) => {
+            return Err(MoneyError::Invalid);
+        }
+        Some(f) if f.len() > decimals => return Err(MoneyError::TooManyDecimals),
+        Some(f) => {
+            let v: i64 = f.parse().map_err(|_| MoneyError::Invalid)?;
+            v * 10i64.pow((decimals - f.len()) as u32)
+        }
+    };
+    let significant = int_digits.trim_start_matches('0');
+    // Up to 18 digits in all fit an i64; stop there, before it overflows.
+    if significant.len() + decimals > 18 {
+        return Err(MoneyError::TooLarge);
+    }
+    let whole: i64 = if significant.is_empty() {
+        0
+    } else {
+        significant.parse().map_err(|_| MoneyError::Invalid)?
+    };
+    let units = whole * 10i64.pow(decimals as u32) + frac;
+    if units >= limit {
+        return Err(MoneyError::TooLarge);
+    }
+    Ok(units)
 }
 
 fn group_thousands(digits: &str) -> String {
@@ -296,6 +320,42 @@ mod tests {
     }
 
     #[test]
+    fn parses_yi_yuan_exactly_in_fen() {
+        let yi = |s: &str| Money::parse_yi_yuan(s).map(Money::fen);
+        // 表1-1: 2016 R&D 15676.7 亿元; 附表1: 11406.98 亿元.
+        assert_eq!(yi("15676.7"), Ok(156_767_000_000_000));
+        assert_eq!(yi("11406.98"), Ok(114_069_800_000_000));
+        assert_eq!(yi("0.0000000001"), Ok(1));
+        assert_eq!(yi("0.1234567891"), Ok(1_234_567_891));
+        assert_eq!(yi("0"), Ok(0));
+        assert_eq!(yi("1"), Ok(10_000_000_000));
+        assert_eq!(yi("１５６７６．７"), Ok(156_767_000_000_000));
+        assert_eq!(yi("15,676.7"), Ok(156_767_000_000_000));
+        assert_eq!(yi("999999.9999999999"), Ok(MAX_AGGREGATE_FEN - 1));
+        assert_eq!(yi("1000000"), Err(MoneyError::TooLarge));
+        assert_eq!(yi("99999999999999999999"), Err(MoneyError::TooLarge));
+        assert_eq!(yi("0.00000000001"), Err(MoneyError::TooManyDecimals));
+        assert_eq!(yi("-1"), Err(MoneyError::Negative));
+        assert_eq!(yi("1e3"), Err(MoneyError::Invalid));
+        assert_eq!(yi("NaN"), Err(MoneyError::Invalid));
+        assert_eq!(yi(""), Err(MoneyError::Empty));
+        // A value f64 cannot hold exactly comes back to the fen it was.
+        assert_eq!(yi("0.3"), Ok(3_000_000_000));
+        assert_eq!(yi("9007199.2547409930"), Err(MoneyError::TooLarge));
+        assert_eq!(yi("900719.9254740993"), Ok(9_007_199_254_740_993));
+        for s in [
+            "15676.7",
+            "0.0000000001",
+            "0",
+            "10",
+            "11406.98",
+            "900719.9254740993",
+        ] {
+            assert_eq!(Money::from_fen(yi(s).unwrap()).yi_yuan_exact(), s);
+        }
+    }
+
+    #[test]
     fn displays() {
         let m = Money::from_fen(1_250_000_000);
         assert_eq!(m.yuan_string(), "12500000.00");
@@ -384,6 +444,12 @@ mod tests {
             let m = Money::from_fen(f);
             prop_assert_eq!(Money::parse_yuan(&m.yuan_string()), Ok(m));
             prop_assert_eq!(Money::parse_yuan(&m.yuan_grouped()), Ok(m));
+        }
+
+        #[test]
+        fn yi_yuan_round_trip(f in 0..MAX_AGGREGATE_FEN) {
+            let m = Money::from_fen(f);
+            prop_assert_eq!(Money::parse_yi_yuan(&m.yi_yuan_exact()), Ok(m));
         }
 
         #[test]

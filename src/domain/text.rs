@@ -138,6 +138,16 @@ pub fn strip_invisible(s: &str) -> String {
         .collect()
 }
 
+/// A value as quoted in a message or named in an audit entry: at most 20 characters, then "…".
+pub fn shown(value: &str) -> String {
+    const MAX: usize = 20;
+    if value.chars().count() > MAX {
+        format!("{}…", value.chars().take(MAX).collect::<String>())
+    } else {
+        value.to_owned()
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

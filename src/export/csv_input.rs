@@ -148,6 +148,87 @@ pub fn too_many_problems() -> String {
     )
 }
 
+/// One problem line of an import: `row N, column: 说明`, N the record's spreadsheet row.
+pub fn row_problem(row: usize, column: &str, message: &str) -> String {
+    format!("row {row}, {column}: {message}")
+}
+
+/// The problems an import found, as lines in the order they were found: `row N, column: 说明`
+/// and `file: 说明`. At most [`MAX_PROBLEMS`] are kept; past them [`Problems::is_full`] tells
+/// the checker to stop, and the listing ends with [`too_many_problems`].
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct Problems {
+    lines: Vec<String>,
+    cut_short: bool,
+}
+
+impl Problems {
+    pub fn new() -> Self {
+        Self::default()
+    }
+
+    /// A problem of one cell (or of the row, named by the column to correct).
+    pub fn row(&mut self, row: usize, column: &str, message: &str) {
+        self.push(row_problem(row, column, message));
+    }
+
+    /// A problem of the whole file.
+    pub fn file(&mut self, message: &str) {
+        self.push(format!("file: {message}"));
+    }
+
+    fn push(&mut self, line: String) {
+        if self.lines.len() < MAX_PROBLEMS {
+            self.lines.push(line);
+        } else {
+            self.cut_short = true;
+        }
+    }
+
+    /// Whether the listing is full: later rows need not be checked.
+    pub fn is_full(&self) -> bool {
+        self.lines.len() >= MAX_PROBLEMS
+    }
+
+    /// Records that checking stopped with rows left unchecked (the listing says so).
+    pub fn stop_checking(&mut self) {
+        self.cut_short = true;
+    }
+
+    pub fn is_empty(&self) -> bool {
+        self.lines.is_empty()
+    }
+
+    /// The lines to print, ending with the cut-short line when problems were left out.
+    pub fn lines(&self) -> Vec<String> {
+        let mut lines = self.lines.clone();
+        if self.cut_short {
+            lines.push(too_many_problems());
+        }
+        lines
+    }
+
+    /// The zh closing line of a failed import.
+    pub fn describe(&self) -> String {
+        if self.cut_short {
+            format!("导入失败：问题超过 {MAX_PROBLEMS} 处，未写入任何数据")
+        } else {
+            format!("导入失败：共 {} 处问题，未写入任何数据", self.lines.len())
+        }
+    }
+}
+
+impl From<Vec<String>> for Problems {
+    /// Lines already formatted (such as [`read`]'s file problems).
+    fn from(lines: Vec<String>) -> Self {
+        let mut problems = Problems::new();
+        for line in lines {
+            problems.push(line);
+        }
+        problems
+    }
+}
+
 fn leading_blank_lines(bytes: &[u8]) -> usize {
     let mut count = 0;
     let mut i = 0;
@@ -233,6 +314,27 @@ mod tests {
             read_offices(b"office_code,name,authority_code\n").unwrap_err(),
             ["file: 文件中没有数据行"]
         );
+    }
+
+    #[test]
+    fn problems_keep_the_first_thousand_and_say_so() {
+        let mut p = Problems::new();
+        assert!(p.is_empty());
+        p.row(3, "year", "请填写年份");
+        p.file("文件为空");
+        assert_eq!(p.lines(), ["row 3, year: 请填写年份", "file: 文件为空"]);
+        assert_eq!(p.describe(), "导入失败：共 2 处问题，未写入任何数据");
+        for i in 0..MAX_PROBLEMS {
+            p.row(i, "x", "y");
+        }
+        assert!(p.is_full());
+        let lines = p.lines();
+        assert_eq!(lines.len(), MAX_PROBLEMS + 1);
+        assert_eq!(lines[MAX_PROBLEMS], too_many_problems());
+        assert!(p.describe().contains("问题超过 1000 处"));
+        let mut stopped = Problems::from(vec!["row 2, a: b".to_owned()]);
+        stopped.stop_checking();
+        assert_eq!(stopped.lines().last(), Some(&too_many_problems()));
     }
 
     #[test]

@@ -21,12 +21,12 @@ use techreg::export::{contracts_csv, xlsx};
 
 /// One row of a contracts file, by column name.
 #[derive(Debug, Clone)]
-struct Row(Vec<(String, String)>);
+pub(crate) struct Row(Vec<(String, String)>);
 
 impl Row {
     /// A valid `submitted` row of office 440101 (广州): seller in 广州, buyer in 北京, signed
     /// two months ago.
-    fn submitted(category: &str, project: &str) -> Row {
+    pub(crate) fn submitted(category: &str, project: &str) -> Row {
         let mut f = vec![
             ("status".to_owned(), "submitted".to_owned()),
             ("office_code".to_owned(), "440101".to_owned()),
@@ -36,7 +36,12 @@ impl Row {
     }
 
     /// A valid historical `registered` row (office and year taken from the number).
-    fn registered(category: &str, project: &str, number: &str, registered_on: &str) -> Row {
+    pub(crate) fn registered(
+        category: &str,
+        project: &str,
+        number: &str,
+        registered_on: &str,
+    ) -> Row {
         let year = &number[..4];
         Row::submitted(category, project)
             .set("status", "registered")
@@ -48,7 +53,7 @@ impl Row {
             .set("valid_to", &format!("{year}-12-31"))
     }
 
-    fn set(mut self, column: &str, value: &str) -> Row {
+    pub(crate) fn set(mut self, column: &str, value: &str) -> Row {
         match self.0.iter_mut().find(|(k, _)| k == column) {
             Some((_, v)) => *v = value.to_owned(),
             None => self.0.push((column.to_owned(), value.to_owned())),
@@ -79,7 +84,7 @@ impl Row {
     }
 }
 
-fn csv(rows: &[Row]) -> String {
+pub(crate) fn csv(rows: &[Row]) -> String {
     let mut out = contracts_csv::header_line();
     for r in rows {
         out.push_str(&r.line());
@@ -512,7 +517,7 @@ fn a_clerk_imports_only_its_offices_submitted_rows() {
 // ---------------------------------------------------------------------------------------------
 // The command line
 
-fn techreg(db: &TestDb, args: &[&str]) -> Output {
+pub(crate) fn techreg(db: &TestDb, args: &[&str]) -> Output {
     let child = Command::new(env!("CARGO_BIN_EXE_techreg"))
         .arg("--database-url")
         .arg(&db.url)
@@ -526,15 +531,15 @@ fn techreg(db: &TestDb, args: &[&str]) -> Output {
     child.wait_with_output().expect("techreg output")
 }
 
-fn text(b: &[u8]) -> String {
+pub(crate) fn text(b: &[u8]) -> String {
     String::from_utf8_lossy(b).into_owned()
 }
 
 /// A file in the temp directory, removed on drop.
-struct TempFile(PathBuf);
+pub(crate) struct TempFile(PathBuf);
 
 impl TempFile {
-    fn new(name: &str, bytes: &[u8]) -> TempFile {
+    pub(crate) fn new(name: &str, bytes: &[u8]) -> TempFile {
         let path = std::env::temp_dir().join(format!(
             "techreg_batch_{}_{}_{name}",
             std::process::id(),
@@ -544,7 +549,7 @@ impl TempFile {
         TempFile(path)
     }
 
-    fn path(&self) -> &str {
+    pub(crate) fn path(&self) -> &str {
         self.0.to_str().expect("UTF-8 temp path")
     }
 }
@@ -557,7 +562,7 @@ impl Drop for TempFile {
 
 const OFFICES: &str = "office_code,name,authority_code\n440101,广州市技术合同登记处,440000\n440301,深圳市技术合同登记处,440300\n110101,北京技术市场管理办公室登记处,110000\n";
 
-fn db_with_offices() -> TestDb {
+pub(crate) fn db_with_offices() -> TestDb {
     let test_db = TestDb::new();
     let offices = TempFile::new("offices.csv", OFFICES.as_bytes());
     let out = techreg(&test_db, &["import", "offices", offices.path()]);

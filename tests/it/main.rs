@@ -11,6 +11,7 @@ mod cli;
 mod contracts;
 mod fixtures;
 mod hardening;
+mod history;
 mod hostile_xlsx;
 mod list;
 mod migrations;
