@@ -17,5 +17,6 @@ pub mod export;
 pub mod filing;
 pub mod history;
 pub mod review;
+pub mod statistics;
 pub mod stats;
 pub mod web;

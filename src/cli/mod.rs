@@ -3,6 +3,7 @@
 
 mod export;
 mod import;
+mod report;
 mod serve;
 mod user;
 
@@ -46,6 +47,8 @@ pub enum Command {
     /// Export data files.
     #[command(subcommand)]
     Export(export::ExportCommand),
+    /// The national tables of a year (interchange §2): CSV, JSON or XLSX.
+    Report(report::ReportArgs),
     /// Copy the SQLite database to a file (a consistent snapshot, safe while the server runs).
     Backup {
         /// The file to write; it must not exist yet.
@@ -78,6 +81,7 @@ fn run(cli: Cli) -> anyhow::Result<()> {
         Command::User(cmd) => user::run(&cli.database_url, cmd),
         Command::Import(cmd) => import::run(&cli.database_url, cmd),
         Command::Export(cmd) => export::run(&cli.database_url, cmd),
+        Command::Report(args) => report::run(&cli.database_url, args),
         Command::Backup { out } => {
             let pool = crate::db::open(&cli.database_url, 1)?;
             let mut conn = pool.get()?;

@@ -12,8 +12,8 @@ pub mod parties;
 pub mod registration_counters;
 pub mod reviews;
 pub mod schema;
-pub mod stats;
 pub mod sessions;
+pub mod stats;
 pub mod throttle;
 pub mod users;
 

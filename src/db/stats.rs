@@ -141,7 +141,10 @@ pub fn category_totals(
                 sql::<Nullable<BigInt>>("CAST(SUM(total_fen) AS BIGINT)"),
             ))
             .load(conn)?;
-        out.extend(rows.into_iter().map(|(c, n, f)| (year, c, n, f.unwrap_or(0))));
+        out.extend(
+            rows.into_iter()
+                .map(|(c, n, f)| (year, c, n, f.unwrap_or(0))),
+        );
     }
     Ok(out)
 }

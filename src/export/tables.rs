@@ -90,7 +90,11 @@ mod tests {
             title: "2016年全国技术合同计划项目构成".into(),
             columns: vec!["row_label".into(), "count_2016".into(), "share_pct".into()],
             rows: vec![
-                vec![Cell::text("=1+1"), Cell::Int(3), Cell::fixed2(Some(1_140_690))],
+                vec![
+                    Cell::text("=1+1"),
+                    Cell::Int(3),
+                    Cell::fixed2(Some(1_140_690)),
+                ],
                 vec![Cell::text("合计"), Cell::Empty, Cell::fixed1(Some(5))],
             ],
         }
@@ -128,7 +132,10 @@ mod tests {
         // And the sheet reads back with its text as text.
         let csv = crate::export::xlsx::first_sheet_as_csv(&xlsx(&[table()]).unwrap());
         let csv = String::from_utf8(csv.unwrap()).unwrap();
-        assert!(csv.starts_with("row_label,count_2016,share_pct\n=1+1,3,11406.9\n"), "{csv}");
+        assert!(
+            csv.starts_with("row_label,count_2016,share_pct\n=1+1,3,11406.9\n"),
+            "{csv}"
+        );
     }
 
     #[test]

@@ -15,6 +15,7 @@ mod history;
 mod hostile_xlsx;
 mod list;
 mod migrations;
+mod report;
 mod review;
 mod support;
 mod webdriver;

@@ -1,0 +1,100 @@
+//! `techreg report --year Y --format csv|json|xlsx --out DIR` (interchange.md §2): the national
+//! tables of a year, checked before anything is written.
+
+use std::path::{Path, PathBuf};
+
+use anyhow::{Context, bail};
+use clap::{Args, ValueEnum};
+
+use crate::db;
+use crate::db::stats::Scope;
+use crate::export::tables;
+use crate::statistics;
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub enum Format {
+    /// One `ID.csv` per table.
+    Csv,
+    /// One `tables.json`.
+    Json,
+    /// One `tables.xlsx` workbook, a sheet per table.
+    Xlsx,
+}
+
+#[derive(Debug, Args)]
+pub struct ReportArgs {
+    /// The registration year.
+    #[arg(long)]
+    pub year: i32,
+    #[arg(long, value_enum)]
+    pub format: Format,
+    /// The directory to write into (made if missing).
+    #[arg(long)]
+    pub out: PathBuf,
+    /// Replace files of an earlier report in the directory.
+    #[arg(long)]
+    pub force: bool,
+}
+
+pub fn run(database_url: &str, args: ReportArgs) -> anyhow::Result<()> {
+    let pool = db::open(database_url, 1)?;
+    let mut conn = pool.get()?;
+    let report = statistics::report(&mut conn, args.year, &Scope::national())?;
+    let files: Vec<(String, Vec<u8>)> = match args.format {
+        Format::Csv => report
+            .tables
+            .iter()
+            .map(|t| (tables::csv_name(t), t.csv().into_bytes()))
+            .collect(),
+        Format::Json => vec![(
+            "tables.json".to_owned(),
+            tables::json(&report.tables)?.into_bytes(),
+        )],
+        Format::Xlsx => vec![(
+            "tables.xlsx".to_owned(),
+            tables::xlsx(&report.tables).map_err(|e| anyhow::anyhow!("无法生成工作簿：{e}"))?,
+        )],
+    };
+    write_all(&args.out, &files, args.force)?;
+    println!(
+        "已写出 {} 年全国技术市场统计表 {} 张（{}）到 {}",
+        report.year,
+        report.tables.len(),
+        match args.format {
+            Format::Csv => "CSV",
+            Format::Json => "JSON",
+            Format::Xlsx => "XLSX",
+        },
+        args.out.display()
+    );
+    Ok(())
+}
+
+/// Writes every file or none: existing files are refused unless `force`, each file goes to a
+/// temporary name first, and only when all are written are they renamed into place.
+fn write_all(dir: &Path, files: &[(String, Vec<u8>)], force: bool) -> anyhow::Result<()> {
+    std::fs::create_dir_all(dir).with_context(|| format!("无法创建目录 {}", dir.display()))?;
+    if !force && let Some((name, _)) = files.iter().find(|(name, _)| dir.join(name).exists()) {
+        bail!("{} 已存在；如需覆盖请加 --force", dir.join(name).display());
+    }
+    let mut written: Vec<PathBuf> = Vec::new();
+    let result = (|| -> anyhow::Result<()> {
+        for (name, bytes) in files {
+            let tmp = dir.join(format!("{name}.part"));
+            std::fs::write(&tmp, bytes).with_context(|| format!("无法写入 {}", tmp.display()))?;
+            written.push(tmp);
+        }
+        Ok(())
+    })();
+    if let Err(e) = result {
+        for tmp in &written {
+            let _ = std::fs::remove_file(tmp);
+        }
+        return Err(e);
+    }
+    for ((name, _), tmp) in files.iter().zip(&written) {
+        std::fs::rename(tmp, dir.join(name))
+            .with_context(|| format!("无法写入 {}", dir.join(name).display()))?;
+    }
+    Ok(())
+}
