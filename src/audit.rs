@@ -66,6 +66,8 @@ pub fn action_label(action: &str) -> &'static str {
         "contract.return" => "退回补正",
         "contract.refuse" => "不予登记",
         "party.update" => "更新当事人名录",
+        "year.close" => "关闭年度统计",
+        "year.reopen" => "重新开放年度统计",
         _ => "其他操作",
     }
 }
@@ -79,6 +81,7 @@ pub fn object_label(object_type: &str) -> &'static str {
         "party" => "当事人",
         "history" => "历史统计数据",
         "institution" => "示范机构名单",
+        "year" => "统计年度",
         _ => "对象",
     }
 }
@@ -106,6 +109,8 @@ pub const ACTIONS: &[&str] = &[
     "contract.return",
     "contract.refuse",
     "party.update",
+    "year.close",
+    "year.reopen",
 ];
 
 #[cfg(test)]

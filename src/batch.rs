@@ -708,6 +708,30 @@ fn against_database(
             ));
         }
     }
+    // A closed year's figures are frozen (domain.md §5.7): no registered contract joins it.
+    let mut years: Vec<i32> = accepted
+        .iter()
+        .filter_map(|a| a.registration.map(|(_, on)| on.year()))
+        .collect();
+    years.sort_unstable();
+    years.dedup();
+    let closed = db::snapshots::closed_among(c, &years)?;
+    if !closed.is_empty() {
+        let refused = accepted.iter().filter_map(|a| {
+            let (_, on) = a.registration?;
+            closed.contains(&on.year()).then_some((a.row, on.year()))
+        });
+        // The report stops at MAX_PROBLEMS errors anyway.
+        for (row, year) in refused.take(MAX_PROBLEMS) {
+            problems.push(Problem::error(
+                row,
+                "registered_on",
+                format!(
+                    "{year} 年的统计已关闭，不能再导入该年登记的合同；请先由部级用户重新开放该年度"
+                ),
+            ));
+        }
+    }
     let numbers: Vec<String> = accepted
         .iter()
         .filter_map(|a| a.registration.map(|(n, _)| n.to_string()))
@@ -783,8 +807,6 @@ fn store(
             None => summary.submitted += 1,
         }
     }
-    // A year closed by the year close (domain.md §5.7, not built yet) will refuse registered
-    // rows here; until that capability exists no year is closed.
     let mut counters: Vec<_> = counters.into_iter().collect();
     counters.sort();
     for ((office, year), serial) in counters {

@@ -6,6 +6,7 @@ mod import;
 mod report;
 mod serve;
 mod user;
+mod year;
 
 use std::process::ExitCode;
 
@@ -49,6 +50,9 @@ pub enum Command {
     Export(export::ExportCommand),
     /// The national tables of a year (interchange §2): CSV, JSON or XLSX.
     Report(report::ReportArgs),
+    /// Year close: close, reopen, revisions, list.
+    #[command(subcommand)]
+    Year(year::YearCommand),
     /// Copy the SQLite database to a file (a consistent snapshot, safe while the server runs).
     Backup {
         /// The file to write; it must not exist yet.
@@ -82,6 +86,7 @@ fn run(cli: Cli) -> anyhow::Result<()> {
         Command::Import(cmd) => import::run(&cli.database_url, cmd),
         Command::Export(cmd) => export::run(&cli.database_url, cmd),
         Command::Report(args) => report::run(&cli.database_url, args),
+        Command::Year(cmd) => year::run(&cli.database_url, cmd),
         Command::Backup { out } => {
             let pool = crate::db::open(&cli.database_url, 1)?;
             let mut conn = pool.get()?;

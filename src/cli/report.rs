@@ -56,6 +56,14 @@ pub fn run(database_url: &str, args: ReportArgs) -> anyhow::Result<()> {
         )],
     };
     write_all(&args.out, &files, args.force)?;
+    if let Some(s) = &report.closed {
+        println!(
+            "{} 年已关闭统计：数据取自 {} 冻结的快照 #{}",
+            report.year,
+            crate::domain::dates::format_cst(s.closed_at),
+            s.id
+        );
+    }
     println!(
         "已写出 {} 年全国技术市场统计表 {} 张（{}）到 {}",
         report.year,

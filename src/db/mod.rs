@@ -13,6 +13,7 @@ pub mod registration_counters;
 pub mod reviews;
 pub mod schema;
 pub mod sessions;
+pub mod snapshots;
 pub mod stats;
 pub mod throttle;
 pub mod users;

@@ -231,6 +231,22 @@ diesel::table! {
     }
 }
 
+diesel::table! {
+    year_snapshots (id) {
+        id -> BigInt,
+        year -> Integer,
+        closed_at -> Timestamp,
+        closed_by -> Text,
+        contract_count -> BigInt,
+        amount_fen -> BigInt,
+        figures -> Text,
+        tables -> Text,
+        reopened_at -> Nullable<Timestamp>,
+        reopened_by -> Nullable<Text>,
+        reopen_reason -> Nullable<Text>,
+    }
+}
+
 diesel::joinable!(offices -> authorities (authority_code));
 diesel::joinable!(sessions -> users (user_id));
 diesel::joinable!(users -> offices (office_code));

@@ -41,6 +41,15 @@ pub fn today_cst(now_utc: DateTime<Utc>) -> NaiveDate {
     now_utc.with_timezone(&cst).date_naive()
 }
 
+/// A stored UTC timestamp as Beijing time, `YYYY-MM-DD HH:MM:SS`.
+pub fn format_cst(t: chrono::NaiveDateTime) -> String {
+    let cst = FixedOffset::east_opt(8 * 3600).expect("+08:00 is a valid offset");
+    t.and_utc()
+        .with_timezone(&cst)
+        .format("%Y-%m-%d %H:%M:%S")
+        .to_string()
+}
+
 /// The latest date `parse_date` accepts when today is `today`.
 pub fn latest_allowed(today: NaiveDate) -> NaiveDate {
     today

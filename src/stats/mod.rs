@@ -11,6 +11,7 @@ pub mod facts;
 pub mod figures;
 pub mod formula;
 pub mod render;
+pub mod snapshot;
 pub mod spec;
 pub mod table;
 

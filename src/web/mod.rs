@@ -14,6 +14,7 @@ pub mod imports;
 pub mod lookup;
 pub mod page;
 pub mod review;
+pub mod year_close;
 
 use std::sync::Arc;
 
@@ -80,6 +81,7 @@ pub struct RouteAccess {
 
 const ADMINS: &[Role] = &[Role::Sysadmin, Role::ProvinceAdmin];
 const AUDITORS: &[Role] = &[Role::ProvinceAdmin, Role::Ministry];
+const MINISTRY: &[Role] = &[Role::Ministry];
 const CLERKS: &[Role] = &[Role::Clerk];
 const REVIEWERS: &[Role] = &[Role::ProvinceAdmin];
 const CONTRACT_READERS: &[Role] = &[Role::Clerk, Role::ProvinceAdmin, Role::Ministry];
@@ -148,6 +150,10 @@ routes! {
     POST "/imports/contracts" => imports::upload, Allow::Roles(&[Role::Clerk, Role::Ministry]);
     GET "/imports/contracts/template.xlsx" => imports::template, Allow::Roles(&[Role::Clerk, Role::Ministry]);
     GET "/imports/reports/{id}.txt" => imports::report_text, Allow::Roles(&[Role::Clerk, Role::Ministry]);
+    GET "/stats/close" => year_close::years, Allow::Roles(MINISTRY);
+    GET "/stats/{year}/close" => year_close::show, Allow::Roles(MINISTRY);
+    POST "/stats/{year}/close" => year_close::close, Allow::Roles(MINISTRY);
+    POST "/stats/{year}/reopen" => year_close::reopen, Allow::Roles(MINISTRY);
     GET "/healthz" => home::healthz, Allow::Public;
     GET "/readyz" => home::readyz, Allow::Public;
     GET "/static/{file}" => home::static_file, Allow::Public;

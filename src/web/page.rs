@@ -7,7 +7,7 @@ use actix_web::dev::Payload;
 use actix_web::http::{StatusCode, header};
 use actix_web::{FromRequest, HttpMessage, HttpRequest, HttpResponse};
 use askama::Template;
-use chrono::{FixedOffset, NaiveDateTime};
+use chrono::FixedOffset;
 
 use super::AppError;
 use super::gate::{ClientIp, CsrfToken, Identity, NOTICE_COOKIE, cookie};
@@ -112,6 +112,7 @@ impl Ctx {
                 ("/", "首页"),
                 ("/contracts", "合同"),
                 ("/imports/contracts", "批量导入"),
+                ("/stats/close", "年度关账"),
                 ("/audit", "审计日志"),
             ],
             Role::Sysadmin => &[
@@ -229,6 +230,8 @@ fn notice_text(code: &str) -> Option<&'static str> {
         "contract_approved" => "合同已准予登记，登记编号已分配。",
         "contract_returned" => "合同已退回登记机构补正。",
         "contract_refused" => "已作出不予登记的决定。",
+        "year_closed" => "年度统计已关闭，全部统计表已冻结。",
+        "year_reopened" => "年度统计已重新开放，报表重新按合同计算。",
         _ => return None,
     })
 }
@@ -239,13 +242,7 @@ pub fn cst() -> FixedOffset {
     FixedOffset::east_opt(8 * 3600).expect("UTC+8 is a valid offset")
 }
 
-/// A stored UTC timestamp as Beijing time, `YYYY-MM-DD HH:MM:SS`.
-pub fn format_cst(t: NaiveDateTime) -> String {
-    t.and_utc()
-        .with_timezone(&cst())
-        .format("%Y-%m-%d %H:%M:%S")
-        .to_string()
-}
+pub use crate::domain::dates::format_cst;
 
 #[cfg(test)]
 mod tests {

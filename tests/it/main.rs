@@ -19,3 +19,4 @@ mod report;
 mod review;
 mod support;
 mod webdriver;
+mod year_close;

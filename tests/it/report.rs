@@ -9,12 +9,20 @@ use techreg::db;
 
 /// A database with the demo offices and five registered contracts: three in 2016 (北京 ×2,
 /// 广州), two in 2015 (北京, 深圳).
-fn seeded() -> TestDb {
+pub(crate) fn seeded() -> TestDb {
     let test_db = TestDb::new();
     let pool = db::open(&test_db.url, 1).expect("open");
     techreg::demo::seed_accounts_if_empty(&mut pool.get().expect("conn")).expect("seed");
     drop(pool);
-    let rows = [
+    let file = TempFile::new("report.csv", csv(&rows()).as_bytes());
+    let out = techreg(&test_db, &["import", "contracts", file.path()]);
+    assert!(out.status.success(), "{}", text(&out.stderr));
+    test_db
+}
+
+/// The five contracts of [`seeded`].
+pub(crate) fn rows() -> Vec<Row> {
+    vec![
         Row::registered("11", "二〇一六甲", "2016110101000001", "2016-03-01")
             .set("total_amount_yuan", "20000000")
             .set("technical_amount_yuan", "20000000"),
@@ -31,17 +39,13 @@ fn seeded() -> TestDb {
         Row::registered("41", "二〇一五乙", "2015440301000001", "2015-04-01")
             .set("total_amount_yuan", "4000000")
             .set("technical_amount_yuan", "4000000"),
-    ];
-    let file = TempFile::new("report.csv", csv(&rows).as_bytes());
-    let out = techreg(&test_db, &["import", "contracts", file.path()]);
-    assert!(out.status.success(), "{}", text(&out.stderr));
-    test_db
+    ]
 }
 
-struct OutDir(PathBuf);
+pub(crate) struct OutDir(PathBuf);
 
 impl OutDir {
-    fn new() -> OutDir {
+    pub(crate) fn new() -> OutDir {
         OutDir(std::env::temp_dir().join(format!(
             "techreg_report_{}_{}",
             std::process::id(),
@@ -49,11 +53,11 @@ impl OutDir {
         )))
     }
 
-    fn path(&self) -> &str {
+    pub(crate) fn path(&self) -> &str {
         self.0.to_str().expect("UTF-8 path")
     }
 
-    fn read(&self, name: &str) -> String {
+    pub(crate) fn read(&self, name: &str) -> String {
         std::fs::read_to_string(self.0.join(name)).unwrap_or_else(|e| panic!("{name}: {e}"))
     }
 }
@@ -64,7 +68,7 @@ impl Drop for OutDir {
     }
 }
 
-fn line<'a>(csv: &'a str, label: &str) -> &'a str {
+pub(crate) fn line<'a>(csv: &'a str, label: &str) -> &'a str {
     csv.lines()
         .find(|l| l.starts_with(&format!("{label},")))
         .unwrap_or_else(|| panic!("no row {label} in\n{csv}"))

@@ -1,0 +1,2 @@
+DROP TABLE year_snapshots;
+DROP FUNCTION year_snapshots_frozen();

@@ -1,0 +1,101 @@
+//! `techreg year close|reopen|revisions|list` (interchange.md §0, domain.md §5.7): the year
+//! close for the operator. Closing and reopening are audited as `cli:<os user>`.
+
+use clap::Subcommand;
+
+use crate::audit::Actor;
+use crate::db;
+use crate::export::contracts_csv::push_record;
+use crate::statistics;
+
+#[derive(Debug, Subcommand)]
+pub enum YearCommand {
+    /// Freeze every table of year Y (its report comes from the snapshot from now on).
+    Close { year: i32 },
+    /// Reopen a closed year; the reason is required and kept with the snapshot.
+    Reopen {
+        year: i32,
+        #[arg(long, default_value = "")]
+        reason: String,
+    },
+    /// The revision list of a closed year as CSV: cells whose current value differs from the
+    /// frozen one (table_id,table,row,column,frozen,current).
+    Revisions { year: i32 },
+    /// Every close and reopening, newest first.
+    List,
+}
+
+pub fn run(database_url: &str, cmd: YearCommand) -> anyhow::Result<()> {
+    let pool = db::open(database_url, 1)?;
+    let mut conn = pool.get()?;
+    match cmd {
+        YearCommand::Close { year } => {
+            let s = statistics::close(&mut conn, year, &Actor::cli(), db::now())?;
+            println!(
+                "已关闭 {year} 年统计（快照 #{}）：冻结登记合同 {} 项的全部统计表；此后该年的报表取自快照",
+                s.id, s.contract_count
+            );
+        }
+        YearCommand::Reopen { year, reason } => {
+            let s = statistics::reopen(&mut conn, year, &reason, &Actor::cli(), db::now())?;
+            println!(
+                "已重新开放 {year} 年统计（快照 #{} 保留）；该年的报表重新按合同计算",
+                s.id
+            );
+        }
+        YearCommand::Revisions { year } => {
+            let Some((info, revisions)) = statistics::revisions(&mut conn, year)? else {
+                anyhow::bail!("{year} 年尚未关闭统计，没有修订清单");
+            };
+            let mut out = String::new();
+            push_record(
+                &mut out,
+                ["table_id", "table", "row", "column", "frozen", "current"],
+            );
+            for r in &revisions {
+                push_record(
+                    &mut out,
+                    [
+                        r.table_id, r.table, &r.row, &r.column, &r.frozen, &r.current,
+                    ],
+                );
+            }
+            print!("{out}");
+            eprintln!(
+                "{year} 年（快照 #{}）共有 {} 处修订：冻结值 → 按现有合同的计算值",
+                info.id,
+                revisions.len()
+            );
+        }
+        YearCommand::List => {
+            let all = db::snapshots::history(&mut conn, None)?;
+            if all.is_empty() {
+                println!("没有已关闭的年度");
+            }
+            for s in all {
+                let state = match (&s.reopened_at, &s.reopened_by, &s.reopen_reason) {
+                    (Some(at), by, reason) => format!(
+                        "已于 {} 由 {} 重新开放：{}",
+                        db_time(*at),
+                        by.as_deref().unwrap_or(""),
+                        reason.as_deref().unwrap_or("")
+                    ),
+                    _ => "有效".to_owned(),
+                };
+                println!(
+                    "{} 年  快照 #{}  {} 由 {} 关闭  合同 {} 项  {state}",
+                    s.year,
+                    s.id,
+                    db_time(s.closed_at),
+                    s.closed_by,
+                    s.contract_count
+                );
+            }
+        }
+    }
+    Ok(())
+}
+
+fn db_time(at: chrono::NaiveDateTime) -> String {
+    crate::domain::dates::format_cst(at)
+}
