@@ -73,7 +73,7 @@ pub fn report(conn: &mut DbConn, year: i32, scope: &Scope) -> Result<Report, Sta
     if current.all.count == 0 && history.get(&year).is_none_or(|h| h.count.is_none()) {
         return Err(StatsError::NoData(year));
     }
-    let institutions: Vec<Institution> = Vec::new();
+    let institutions: Vec<Institution> = crate::institutions::for_report(conn)?;
     let mut figures = BTreeMap::new();
     figures.insert(year, &current);
     if prior.all.count > 0 {
