@@ -129,7 +129,7 @@ fn compute(conn: &mut DbConn, year: i32, scope: &Scope) -> Result<(Report, Figur
     if current.all.count == 0 && history.get(&year).is_none_or(|h| h.count.is_none()) {
         return Err(StatsError::NoData(year));
     }
-    let institutions: Vec<Institution> = Vec::new();
+    let institutions: Vec<Institution> = crate::institutions::for_report(conn)?;
     let mut figures: BTreeMap<i32, &Figures> = frozen.iter().map(|(y, f)| (*y, f)).collect();
     figures.insert(year, &current);
     if prior.all.count > 0 {

@@ -9,7 +9,7 @@ use std::path::PathBuf;
 use crate::catalog::rows::{ReportRow, RowKind};
 use crate::catalog::{category, ip, nature, objective, plan, region, tech_field};
 
-fn reference_dir() -> Option<PathBuf> {
+pub(crate) fn reference_dir() -> Option<PathBuf> {
     let dir = std::env::var_os("TECHREG_REFERENCE_DIR")
         .map(PathBuf::from)
         .unwrap_or_else(|| {

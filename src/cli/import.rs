@@ -1,5 +1,5 @@
-//! `techreg import offices FILE` (interchange §4), `techreg import contracts FILE` (§1) and
-//! `techreg import history FILE` (§3).
+//! `techreg import offices FILE` (interchange §4), `techreg import contracts FILE` (§1),
+//! `techreg import history FILE` (§3) and `techreg import institutions FILE` (§0, 附表15).
 
 use std::path::{Path, PathBuf};
 
@@ -12,6 +12,7 @@ use crate::batch::{self, Importer};
 use crate::db;
 use crate::export::csv_input::{self, Problems};
 use crate::history;
+use crate::institutions;
 
 #[derive(Debug, Subcommand)]
 pub enum ImportCommand {
@@ -21,6 +22,8 @@ pub enum ImportCommand {
     Contracts { file: PathBuf },
     /// National figures of earlier years and R&D expenditure (history CSV); all or nothing.
     History { file: PathBuf },
+    /// The institution list of 附表15: province,institution_name; replaces the whole list.
+    Institutions { file: PathBuf },
 }
 
 pub fn run(database_url: &str, cmd: ImportCommand) -> anyhow::Result<()> {
@@ -58,6 +61,18 @@ pub fn run(database_url: &str, cmd: ImportCommand) -> anyhow::Result<()> {
             let pool = db::open(database_url, 1)?;
             let mut conn = pool.get()?;
             match history::import_file(&mut conn, &Actor::cli(), &name, &bytes, db::now()) {
+                Ok(summary) => {
+                    println!("{}", summary.describe());
+                    Ok(())
+                }
+                Err(problems) => report(problems),
+            }
+        }
+        ImportCommand::Institutions { file } => {
+            let (name, bytes) = read_file_at_most(&file, institutions::MAX_FILE_BYTES)?;
+            let pool = db::open(database_url, 1)?;
+            let mut conn = pool.get()?;
+            match institutions::import_file(&mut conn, &Actor::cli(), &name, &bytes, db::now()) {
                 Ok(summary) => {
                     println!("{}", summary.describe());
                     Ok(())
@@ -112,6 +127,21 @@ fn read_file(file: &Path) -> anyhow::Result<(String, Vec<u8>)> {
         .map(|n| n.to_string_lossy().into_owned())
         .unwrap_or_default();
     Ok((name, bytes))
+}
+
+/// [`read_file`], refusing a file larger than `max` bytes before reading it.
+fn read_file_at_most(file: &Path, max: usize) -> anyhow::Result<(String, Vec<u8>)> {
+    let len = std::fs::metadata(file)
+        .map_err(|e| anyhow::anyhow!("无法读取文件 {}：{e}", file.display()))?
+        .len();
+    if len > max as u64 {
+        bail!(
+            "文件 {} 过大（超过 {} MB），未写入任何数据",
+            file.display(),
+            max >> 20
+        );
+    }
+    read_file(file)
 }
 
 /// Prints every problem line to stderr and fails with the closing line.

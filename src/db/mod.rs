@@ -7,6 +7,7 @@ pub mod audit;
 pub mod contracts;
 pub mod history;
 pub mod import_reports;
+pub mod institutions;
 pub mod offices;
 pub mod parties;
 pub mod registration_counters;

@@ -247,6 +247,17 @@ diesel::table! {
     }
 }
 
+diesel::table! {
+    institutions (position) {
+        position -> Integer,
+        authority_code -> Text,
+        name -> Text,
+        name_norm -> Text,
+        imported_at -> Timestamp,
+        imported_by -> Text,
+    }
+}
+
 diesel::joinable!(offices -> authorities (authority_code));
 diesel::joinable!(sessions -> users (user_id));
 diesel::joinable!(users -> offices (office_code));

@@ -11,6 +11,7 @@ pub mod form_data;
 pub mod gate;
 pub mod home;
 pub mod imports;
+pub mod institutions;
 pub mod lookup;
 pub mod page;
 pub mod review;
@@ -85,6 +86,7 @@ const MINISTRY: &[Role] = &[Role::Ministry];
 const CLERKS: &[Role] = &[Role::Clerk];
 const REVIEWERS: &[Role] = &[Role::ProvinceAdmin];
 const CONTRACT_READERS: &[Role] = &[Role::Clerk, Role::ProvinceAdmin, Role::Ministry];
+const INSTITUTION_READERS: &[Role] = &[Role::Ministry, Role::ProvinceAdmin];
 
 /// Declares every route once: the table the gate checks and the actix routing are both made
 /// from it, so a route cannot exist without declaring who may use it.
@@ -134,6 +136,8 @@ routes! {
     POST "/admin/users/{id}/enable" => admin::user_enable, Allow::Roles(ADMINS);
     POST "/admin/users/{id}/password" => admin::user_password, Allow::Roles(ADMINS);
     GET "/audit" => audit::index, Allow::Roles(AUDITORS);
+    // Before any `/stats/{year}` route, so that no year pattern takes this path.
+    GET "/stats/institutions" => institutions::search, Allow::Roles(INSTITUTION_READERS);
     GET "/contracts" => contracts::index, Allow::Roles(CONTRACT_READERS);
     GET "/contracts/new" => contracts::new, Allow::Roles(CLERKS);
     POST "/contracts" => contracts::create, Allow::Roles(CLERKS);

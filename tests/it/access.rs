@@ -42,6 +42,7 @@ const EXPECTED: &[(&str, &str, &[&str])] = &[
     ("POST", "/admin/users/{id}/enable", ADMINS),
     ("POST", "/admin/users/{id}/password", ADMINS),
     ("GET", "/audit", AUDITORS),
+    ("GET", "/stats/institutions", AUDITORS),
     ("GET", "/contracts", READERS),
     ("GET", "/contracts/new", CLERKS),
     ("POST", "/contracts", CLERKS),

@@ -13,6 +13,7 @@ mod fixtures;
 mod hardening;
 mod history;
 mod hostile_xlsx;
+mod institutions;
 mod list;
 mod migrations;
 mod report;
