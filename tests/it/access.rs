@@ -21,6 +21,7 @@ const READERS: &[&str] = &["clerk", "province_admin", "ministry"];
 const CLERKS: &[&str] = &["clerk"];
 const IMPORTERS: &[&str] = &["clerk", "ministry"];
 const REVIEWERS: &[&str] = &["province_admin"];
+const MINISTRY: &[&str] = &["ministry"];
 
 /// Who may use each route: written out by hand, independent of the application's own table.
 const EXPECTED: &[(&str, &str, &[&str])] = &[
@@ -43,6 +44,10 @@ const EXPECTED: &[(&str, &str, &[&str])] = &[
     ("POST", "/admin/users/{id}/password", ADMINS),
     ("GET", "/audit", AUDITORS),
     ("GET", "/stats/institutions", AUDITORS),
+    ("GET", "/stats/close", MINISTRY),
+    ("GET", "/stats/{year}/close", MINISTRY),
+    ("POST", "/stats/{year}/close", MINISTRY),
+    ("POST", "/stats/{year}/reopen", MINISTRY),
     ("GET", "/contracts", READERS),
     ("GET", "/contracts/new", CLERKS),
     ("POST", "/contracts", CLERKS),
@@ -114,7 +119,8 @@ async fn each_role_reaches_exactly_its_routes() {
                 .replace("{file}", "app.css")
                 .replace("{attachment}", "1")
                 .replace("{list}", "regions")
-                .replace("{decision}", "approve");
+                .replace("{decision}", "approve")
+                .replace("{year}", "2016");
             let page = if *method == "GET" {
                 client.get(&path).await
             } else {
