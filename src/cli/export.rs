@@ -16,15 +16,25 @@ pub enum ExportCommand {
         /// Registration year.
         #[arg(long)]
         year: i32,
-        /// The file to write (replaced when the export is complete); standard output without it.
+        /// The file to write (in place only when the export is complete); standard output
+        /// without it.
         #[arg(long)]
         out: Option<PathBuf>,
+        /// Replace an existing `--out` file.
+        #[arg(long)]
+        force: bool,
     },
 }
 
 pub fn run(database_url: &str, cmd: ExportCommand) -> anyhow::Result<()> {
     match cmd {
-        ExportCommand::Contracts { year, out } => {
+        ExportCommand::Contracts { year, out, force } => {
+            if let Some(path) = &out
+                && path.exists()
+                && !force
+            {
+                anyhow::bail!("{} 已存在；如需覆盖请加 --force", path.display());
+            }
             let pool = db::open(database_url, 1)?;
             let mut conn = pool.get()?;
             match out {

@@ -693,17 +693,20 @@ fn export_import_export_is_byte_identical() {
         .unwrap();
     }
     let out_a = TempFile::new("a.csv", b"");
-    let export = techreg(
-        &first,
-        &[
-            "export",
-            "contracts",
-            "--year",
-            "2025",
-            "--out",
-            out_a.path(),
-        ],
-    );
+    let args = [
+        "export",
+        "contracts",
+        "--year",
+        "2025",
+        "--out",
+        out_a.path(),
+    ];
+    // The file exists: refused unless --force, and left as it was.
+    let refused = techreg(&first, &args);
+    assert!(!refused.status.success());
+    assert!(text(&refused.stderr).contains("已存在；如需覆盖请加 --force"));
+    assert_eq!(std::fs::read(&out_a.0).unwrap(), b"");
+    let export = techreg(&first, &[&args[..], &["--force"]].concat());
     assert!(export.status.success(), "{}", text(&export.stderr));
     let a = std::fs::read_to_string(&out_a.0).unwrap();
 
