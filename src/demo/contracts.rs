@@ -440,9 +440,11 @@ pub(crate) fn deal_input(rng: &mut Rng, d: &Deal<'_>) -> ContractInput {
         ..Default::default()
     };
     if d.category.starts_with('2') {
+        // Kept below the 1,000 亿元 an amount may reach.
         let yuan = d.total_fen / 100;
-        input.expected_investment_yuan = format!("{}.00", yuan * (1 + rng.below(5)));
-        input.expected_output_yuan = format!("{}.00", yuan * (2 + rng.below(20)));
+        let cap = 99_000_000_000;
+        input.expected_investment_yuan = format!("{}.00", (yuan * (1 + rng.below(5))).min(cap));
+        input.expected_output_yuan = format!("{}.00", (yuan * (2 + rng.below(20))).min(cap));
     }
     for (side, p) in [("seller", d.seller), ("buyer", d.buyer)] {
         let set = |input: &mut ContractInput, suffix: &str, v: String| {

@@ -491,8 +491,8 @@ fn deal(rng: &mut Rng, dims: &Dims, n: usize) -> Vec<Planned> {
 
 /// Smallest and largest generated 成交额 (fen): above the import's small-amount warning, well
 /// below its 1,000 亿元 limit.
-const MIN_FEN: i64 = 2_000_00;
-const MAX_FEN: i64 = 300_0000_0000_00;
+const MIN_FEN: i64 = 200_000;
+const MAX_FEN: i64 = 3_000_000_000_000;
 
 /// Fits the amounts to every dimension's amount targets (scaled to `total`), then rounds them
 /// to whole 元 (hundreds of 元 from a million up) and puts the rounding difference on the
@@ -515,7 +515,7 @@ fn fit_amounts(rng: &mut Rng, dims: &Dims, plan: &mut [Planned], total: i64) {
                 .collect()
         })
         .collect();
-    for _round in 0..300 {
+    for _round in 0..1000 {
         let mut worst: f64 = 0.0;
         for (d, target) in targets.iter().enumerate() {
             let mut sums = vec![0.0; target.len()];
@@ -545,7 +545,7 @@ fn fit_amounts(rng: &mut Rng, dims: &Dims, plan: &mut [Planned], total: i64) {
     }
     for (p, a) in plan.iter_mut().zip(&amount) {
         let fen = a.round().clamp(MIN_FEN as f64, MAX_FEN as f64) as i64;
-        let step = if fen >= 1_000_000_00 { 100_00 } else { 100 };
+        let step = if fen >= 100_000_000 { 10_000 } else { 100 };
         p.fen = ((fen + step / 2) / step * step).max(MIN_FEN);
     }
     let sum: i64 = plan.iter().map(|p| p.fen).sum();
@@ -738,6 +738,13 @@ const MORE_WORDS: &[&str] = &[
     "天", "宏", "远", "嘉",
 ];
 
+/// Buyers' trade words, disjoint from the sellers' [`WORDS`], so a buyer never bears a seller's
+/// name.
+const TRADES: &[&str] = &[
+    "机械", "化工", "建设", "电力", "水务", "制药", "食品", "纺织", "汽车", "钢铁", "物流", "通信",
+    "交通", "矿业", "港务", "燃气", "热力", "环境", "农牧", "建材",
+];
+
 const ABROAD_COUNTRIES: &[(&str, u64)] = &[
     ("502", 30),
     ("116", 18),
@@ -803,17 +810,18 @@ fn party(side: &str, unit: &Unit, cell: &Cell, idx: usize, counties: &[&'static 
     let key = format!("{side}/{}/{}/{idx}", unit.key(), cell.label);
     let mut rng = Rng(seed_of(&key));
     let nature = *rng.weighted(&nature_weights(&cell.codes));
+    let first_words = if side == "buyer" { TRADES } else { WORDS };
     let words = |idx: usize| {
         // Mixed radix, each digit shifted by the lower ones: distinct names, varied at once.
         let (d0, d1, d2) = (
-            idx % WORDS.len(),
-            (idx / WORDS.len()) % MORE_WORDS.len(),
-            (idx / WORDS.len() / MORE_WORDS.len()) % MORE_WORDS.len(),
+            idx % first_words.len(),
+            (idx / first_words.len()) % MORE_WORDS.len(),
+            (idx / first_words.len() / MORE_WORDS.len()) % MORE_WORDS.len(),
         );
-        let a = WORDS[d0];
+        let a = first_words[d0];
         let b = MORE_WORDS[(d1 + 7 * d0 + 3) % MORE_WORDS.len()];
         let c = MORE_WORDS[(d2 + 3 * d1 + 11 * d0 + 5) % MORE_WORDS.len()];
-        let serial = idx / (WORDS.len() * MORE_WORDS.len() * MORE_WORDS.len());
+        let serial = idx / (first_words.len() * MORE_WORDS.len() * MORE_WORDS.len());
         let tail = if serial > 0 {
             format!("第{serial}")
         } else {
@@ -862,7 +870,8 @@ fn party(side: &str, unit: &Unit, cell: &Cell, idx: usize, counties: &[&'static 
         .unwrap_or("110101");
     if nature == nature::NATURAL_PERSON {
         let mut p = contracts::person(&mut rng, admin);
-        p.name = format!("{}{}", p.name, MORE_WORDS[idx % MORE_WORDS.len()]);
+        let given = if side == "buyer" { TRADES } else { MORE_WORDS };
+        p.name = format!("{}{}", p.name, &given[idx % given.len()][..3]);
         return p;
     }
     let (prefix, ending) = kind_of(nature, &mut rng);
