@@ -1,6 +1,7 @@
 //! The `techreg` command line: one binary with subcommands. Errors go to stderr in Chinese with
 //! a non-zero exit status; every subcommand first brings the database up to date.
 
+mod demo;
 mod export;
 mod import;
 mod report;
@@ -53,6 +54,8 @@ pub enum Command {
     /// Year close: close, reopen, revisions, list.
     #[command(subcommand)]
     Year(year::YearCommand),
+    /// National demo years Y−1 and Y shaped like the published report, with history rows.
+    Demo(demo::DemoArgs),
     /// Copy the SQLite database to a file (a consistent snapshot, safe while the server runs).
     Backup {
         /// The file to write; it must not exist yet.
@@ -87,6 +90,7 @@ fn run(cli: Cli) -> anyhow::Result<()> {
         Command::Export(cmd) => export::run(&cli.database_url, cmd),
         Command::Report(args) => report::run(&cli.database_url, args),
         Command::Year(cmd) => year::run(&cli.database_url, cmd),
+        Command::Demo(args) => demo::run(&cli.database_url, args),
         Command::Backup { out } => {
             let pool = crate::db::open(&cli.database_url, 1)?;
             let mut conn = pool.get()?;

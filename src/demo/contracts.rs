@@ -10,10 +10,10 @@ use crate::domain::{id_card, uscc};
 use crate::export::contracts_csv;
 
 /// A small deterministic generator (SplitMix64): no dependency, same rows for the same seed.
-struct Rng(u64);
+pub(crate) struct Rng(pub(crate) u64);
 
 impl Rng {
-    fn next(&mut self) -> u64 {
+    pub(crate) fn next(&mut self) -> u64 {
         self.0 = self.0.wrapping_add(0x9E37_79B9_7F4A_7C15);
         let mut z = self.0;
         z = (z ^ (z >> 30)).wrapping_mul(0xBF58_476D_1CE4_E5B9);
@@ -21,16 +21,36 @@ impl Rng {
         z ^ (z >> 31)
     }
 
-    fn below(&mut self, n: u64) -> u64 {
+    pub(crate) fn below(&mut self, n: u64) -> u64 {
         self.next() % n.max(1)
     }
 
-    fn pick<'a, T>(&mut self, items: &'a [T]) -> &'a T {
+    /// Uniform in [0, 1).
+    pub(crate) fn unit(&mut self) -> f64 {
+        (self.next() >> 11) as f64 / (1u64 << 53) as f64
+    }
+
+    /// Standard normal (Box–Muller).
+    pub(crate) fn normal(&mut self) -> f64 {
+        let u = 1.0 - self.unit();
+        let v = self.unit();
+        (-2.0 * u.ln()).sqrt() * (std::f64::consts::TAU * v).cos()
+    }
+
+    /// Fisher–Yates, deterministic for the seed.
+    pub(crate) fn shuffle<T>(&mut self, items: &mut [T]) {
+        for i in (1..items.len()).rev() {
+            let j = self.below(i as u64 + 1) as usize;
+            items.swap(i, j);
+        }
+    }
+
+    pub(crate) fn pick<'a, T>(&mut self, items: &'a [T]) -> &'a T {
         &items[self.below(items.len() as u64) as usize]
     }
 
     /// Picks by integer weights.
-    fn weighted<'a, T>(&mut self, items: &'a [(T, u64)]) -> &'a T {
+    pub(crate) fn weighted<'a, T>(&mut self, items: &'a [(T, u64)]) -> &'a T {
         let total: u64 = items.iter().map(|(_, w)| w).sum();
         let mut r = self.below(total);
         for (item, w) in items {
@@ -63,7 +83,7 @@ const CATEGORIES: &[(&str, u64)] = &[
     ("43", 1),
 ];
 
-const WORDS: &[&str] = &[
+pub(crate) const WORDS: &[&str] = &[
     "智能",
     "新材料",
     "生物",
@@ -104,15 +124,15 @@ const FOREIGN: &[(&str, &str)] = &[
 
 /// One party of the generated pool.
 #[derive(Clone)]
-struct Party {
-    name: String,
-    country: &'static str,
-    admin: String,
-    code: String,
-    nature: &'static str,
+pub(crate) struct Party {
+    pub(crate) name: String,
+    pub(crate) country: &'static str,
+    pub(crate) admin: String,
+    pub(crate) code: String,
+    pub(crate) nature: &'static str,
 }
 
-fn county_codes(prefix: &str) -> Vec<&'static str> {
+pub(crate) fn county_codes(prefix: &str) -> Vec<&'static str> {
     region::all()
         .filter(|d| {
             d.level == Level::County && d.code.starts_with(prefix) && !d.code.ends_with("00")
@@ -147,7 +167,7 @@ fn organisation(rng: &mut Rng, admin: &str, serial: u64) -> Party {
     }
 }
 
-fn person(rng: &mut Rng, admin: &str) -> Party {
+pub(crate) fn person(rng: &mut Rng, admin: &str) -> Party {
     let birth = NaiveDate::from_ymd_opt(
         1960 + rng.below(40) as i32,
         1 + rng.below(12) as u32,
@@ -312,96 +332,26 @@ pub fn csv_for(batch: &Batch<'_>, n: usize, year: i32, today: NaiveDate, seed: u
         } else {
             "9"
         };
-        let mut input = ContractInput {
-            project_name: format!(
-                "{}{}项目{:05}",
-                rng.pick(WORDS),
-                rng.pick(&[
-                    "关键技术研究",
-                    "系统开发",
-                    "工艺优化",
-                    "检测服务",
-                    "咨询论证",
-                    "成果转化"
-                ]),
-                i
-            ),
-            signed_on: signed.to_string(),
-            valid_from: signed.to_string(),
-            valid_to: valid_to.to_string(),
-            category_code: category.to_owned(),
-            ip_code: ip.to_owned(),
-            tech_field_code: format!("{:02}", 1 + rng.below(11)),
-            objective_code: format!("{:02}", 1 + rng.below(13)),
-            plan_code: plan.to_owned(),
-            plan_name: if planned {
-                format!("{}年度科技计划项目 {:04}", year, rng.below(9999))
-            } else {
-                String::new()
+        let tech_field = format!("{:02}", 1 + rng.below(11));
+        let objective = format!("{:02}", 1 + rng.below(13));
+        let input = deal_input(
+            &mut rng,
+            &Deal {
+                index: i,
+                year,
+                category,
+                ip,
+                tech_field: &tech_field,
+                objective: &objective,
+                plan,
+                total_fen,
+                technical_fen,
+                signed,
+                valid_to,
+                seller: &seller,
+                buyer: &buyer,
             },
-            payment_code: rng.pick(&["1", "2", "3", "4", "9"]).to_string(),
-            non_technical_note: if technical_fen < total_fen {
-                "设备、仪器及原材料费用".into()
-            } else {
-                String::new()
-            },
-            third_party_name: if category == "42" {
-                "某某技术转移中心有限公司".into()
-            } else {
-                String::new()
-            },
-            is_related: if rng.below(20) == 0 { "1" } else { "0" }.to_owned(),
-            total_amount_yuan: format!("{}.{:02}", total_fen / 100, total_fen % 100),
-            technical_amount_yuan: format!("{}.{:02}", technical_fen / 100, technical_fen % 100),
-            ..Default::default()
-        };
-        if category.starts_with('2') {
-            input.expected_investment_yuan = format!("{}.00", total_fen / 100 * (1 + rng.below(5)));
-            input.expected_output_yuan = format!("{}.00", total_fen / 100 * (2 + rng.below(20)));
-        }
-        for (side, p) in [("seller", &seller), ("buyer", &buyer)] {
-            let set = |input: &mut ContractInput, suffix: &str, v: String| {
-                input.set(&format!("{side}_{suffix}"), v);
-            };
-            set(&mut input, "name", p.name.clone());
-            set(&mut input, "country_code", p.country.to_owned());
-            set(&mut input, "admin_code", p.admin.clone());
-            set(&mut input, "uscc", p.code.clone());
-            set(&mut input, "nature_code", p.nature.to_owned());
-            set(
-                &mut input,
-                "address",
-                format!(
-                    "{}科技园{}号",
-                    region::full_name(&p.admin).unwrap_or_else(|| "境外".into()),
-                    1 + rng.below(300)
-                ),
-            );
-            set(
-                &mut input,
-                "zipcode",
-                if p.country == "142" {
-                    format!("{}0000", &p.admin.get(..2).unwrap_or("10"))
-                } else {
-                    String::new()
-                },
-            );
-            set(
-                &mut input,
-                "representative",
-                if p.nature == "600" {
-                    String::new()
-                } else {
-                    "张伟".into()
-                },
-            );
-            set(&mut input, "contact", "李娜".into());
-            set(
-                &mut input,
-                "phone",
-                format!("0{}-{:08}", 10 + rng.below(89), rng.below(99_999_999)),
-            );
-        }
+        );
         let (number, status, on) = if submitted {
             (String::new(), "submitted", String::new())
         } else {
@@ -423,4 +373,121 @@ pub fn csv_for(batch: &Batch<'_>, n: usize, year: i32, today: NaiveDate, seed: u
         );
     }
     out
+}
+
+/// What one generated contract is about; [`deal_input`] fills in the rest of the form.
+pub(crate) struct Deal<'a> {
+    /// Numbers the project name, so names stay distinct within a batch.
+    pub(crate) index: usize,
+    pub(crate) year: i32,
+    pub(crate) category: &'a str,
+    pub(crate) ip: &'a str,
+    pub(crate) tech_field: &'a str,
+    pub(crate) objective: &'a str,
+    pub(crate) plan: &'a str,
+    pub(crate) total_fen: u64,
+    pub(crate) technical_fen: u64,
+    pub(crate) signed: NaiveDate,
+    pub(crate) valid_to: NaiveDate,
+    pub(crate) seller: &'a Party,
+    pub(crate) buyer: &'a Party,
+}
+
+/// The form fields of a generated contract: project name, dates, codes, amounts, both parties
+/// with their contact blocks, and whatever the category needs besides.
+pub(crate) fn deal_input(rng: &mut Rng, d: &Deal<'_>) -> ContractInput {
+    let mut input = ContractInput {
+        project_name: format!(
+            "{}{}项目{:05}",
+            rng.pick(WORDS),
+            rng.pick(&[
+                "关键技术研究",
+                "系统开发",
+                "工艺优化",
+                "检测服务",
+                "咨询论证",
+                "成果转化"
+            ]),
+            d.index
+        ),
+        signed_on: d.signed.to_string(),
+        valid_from: d.signed.to_string(),
+        valid_to: d.valid_to.to_string(),
+        category_code: d.category.to_owned(),
+        ip_code: d.ip.to_owned(),
+        tech_field_code: d.tech_field.to_owned(),
+        objective_code: d.objective.to_owned(),
+        plan_code: d.plan.to_owned(),
+        plan_name: if d.plan != "9" {
+            format!("{}年度科技计划项目 {:04}", d.year, rng.below(9999))
+        } else {
+            String::new()
+        },
+        payment_code: rng.pick(&["1", "2", "3", "4", "9"]).to_string(),
+        non_technical_note: if d.technical_fen < d.total_fen {
+            "设备、仪器及原材料费用".into()
+        } else {
+            String::new()
+        },
+        third_party_name: if d.category == "42" {
+            "某某技术转移中心有限公司".into()
+        } else {
+            String::new()
+        },
+        is_related: if rng.below(20) == 0 { "1" } else { "0" }.to_owned(),
+        total_amount_yuan: format!("{}.{:02}", d.total_fen / 100, d.total_fen % 100),
+        technical_amount_yuan: format!("{}.{:02}", d.technical_fen / 100, d.technical_fen % 100),
+        ..Default::default()
+    };
+    if d.category.starts_with('2') {
+        // Kept below the 1,000 亿元 an amount may reach.
+        let yuan = d.total_fen / 100;
+        let cap = 99_000_000_000;
+        input.expected_investment_yuan = format!("{}.00", (yuan * (1 + rng.below(5))).min(cap));
+        input.expected_output_yuan = format!("{}.00", (yuan * (2 + rng.below(20))).min(cap));
+    }
+    for (side, p) in [("seller", d.seller), ("buyer", d.buyer)] {
+        let set = |input: &mut ContractInput, suffix: &str, v: String| {
+            input.set(&format!("{side}_{suffix}"), v);
+        };
+        set(&mut input, "name", p.name.clone());
+        set(&mut input, "country_code", p.country.to_owned());
+        set(&mut input, "admin_code", p.admin.clone());
+        set(&mut input, "uscc", p.code.clone());
+        set(&mut input, "nature_code", p.nature.to_owned());
+        set(
+            &mut input,
+            "address",
+            format!(
+                "{}科技园{}号",
+                region::full_name(&p.admin).unwrap_or_else(|| "境外".into()),
+                1 + rng.below(300)
+            ),
+        );
+        set(
+            &mut input,
+            "zipcode",
+            if p.country == "142" {
+                format!("{}0000", &p.admin.get(..2).unwrap_or("10"))
+            } else {
+                String::new()
+            },
+        );
+        set(
+            &mut input,
+            "representative",
+            if p.nature == "600" {
+                String::new()
+            } else {
+                "张伟".into()
+            },
+        );
+        set(&mut input, "contact", "李娜".into());
+        set(
+            &mut input,
+            "phone",
+            format!("0{}-{:08}", 10 + rng.below(89), rng.below(99_999_999)),
+        );
+    }
+    input
 }

@@ -3,6 +3,8 @@
 //! application can be tried at once. Written only into a database without accounts.
 
 pub mod contracts;
+pub mod national;
+mod shape;
 
 use chrono::Datelike;
 use diesel::QueryResult;
@@ -95,6 +97,18 @@ pub const CONTRACTS_PER_YEAR: usize = 1500;
 
 #[derive(Debug, thiserror::Error)]
 pub enum DemoError {
+    #[error(
+        "数据库中已有 {0} 年的已登记合同，不能再生成该年的演示数据（请使用没有这两年合同的数据库）"
+    )]
+    YearsTaken(String),
+    #[error("年份 {0} 无效：演示年份应在 1990 年至今年之间")]
+    BadYear(i32),
+    #[error("比例 {0} 无效：--scale 应大于 0 且不超过 1（例如 0.01 表示百分之一规模）")]
+    BadScale(f64),
+    #[error("写入演示登记机构失败：{0}")]
+    Offices(String),
+    #[error("写入演示历史数据失败：{0}")]
+    History(String),
     #[error("写入演示合同失败：{0}")]
     Contracts(String),
     #[error("写入演示数据失败：{0}")]
@@ -146,6 +160,103 @@ pub fn seed_if_empty(conn: &mut DbConn) -> Result<bool, DemoError> {
         })?;
     }
     Ok(true)
+}
+
+/// What `techreg demo --year Y` wrote.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct NationalSummary {
+    pub offices_created: usize,
+    /// (year, contracts, 成交额 in fen) per generated year.
+    pub years: Vec<(i32, usize, i64)>,
+    pub history_years: usize,
+}
+
+/// Generates the national demo years `size.year − 1` and `size.year` (see [`national`]) into a
+/// database that has no registered contracts for them: the offices through the offices
+/// import, each year's contracts through the contracts import (as `registered` rows), then the
+/// history rows through the history import. `progress` hears of each step.
+pub fn national_years(
+    conn: &mut DbConn,
+    size: &national::Size,
+    progress: &mut dyn FnMut(&str),
+) -> Result<NationalSummary, DemoError> {
+    let actor = Actor::cli();
+    let now = db::now();
+    let today = crate::domain::dates::today_cst(now.and_utc());
+    if !(1990..=today.year()).contains(&size.year) {
+        return Err(DemoError::BadYear(size.year));
+    }
+    if !(size.scale > 0.0 && size.scale <= 1.0) {
+        return Err(DemoError::BadScale(size.scale));
+    }
+    let years = [size.year - 1, size.year];
+    let taken = db::contracts::years_with_registered(conn, &years)?;
+    if !taken.is_empty() {
+        let list: Vec<String> = taken.iter().map(|y| y.to_string()).collect();
+        return Err(DemoError::YearsTaken(list.join("、")));
+    }
+
+    // Offices: only those missing, so an existing office keeps its name.
+    let mut rows = Vec::new();
+    for o in national::offices() {
+        if db::offices::find(conn, &o.code)?.is_none() {
+            rows.push((
+                rows.len() + 2,
+                NewOfficeInput {
+                    code: o.code,
+                    name: o.name,
+                    authority_code: o.authority_code.to_owned(),
+                },
+            ));
+        }
+    }
+    let offices_created = rows.len();
+    if !rows.is_empty() {
+        accounts::import_offices(conn, &actor, &rows, now)
+            .map_err(|p| DemoError::Offices(first_lines(&p.0)))?;
+    }
+    progress(&format!("登记机构：新建 {offices_created} 个"));
+
+    let mut written = Vec::new();
+    for year in years {
+        let generated = national::year(size, year, today);
+        let n = generated.records.len();
+        let imported = crate::batch::import_records(
+            conn,
+            &actor,
+            &crate::batch::Importer::Operator,
+            &format!("demo-national-{year}.csv"),
+            generated.records,
+            now,
+        )
+        .map_err(|p| DemoError::Contracts(first_lines(&p.lines)))?;
+        progress(&format!(
+            "{year} 年：已导入已登记合同 {n} 份，成交额 {} 亿元，合同方 {} 个，警告 {} 条",
+            crate::domain::money::Money::from_fen(generated.total_fen).yi_yuan_2dp(),
+            imported.parties_added,
+            imported.warnings.len()
+        ));
+        written.push((year, n, generated.total_fen));
+    }
+
+    let earlier: Vec<i32> = (size.year - 5..=size.year - 2).collect();
+    let counted: Vec<i32> = db::contracts::years_with_registered(conn, &earlier)?
+        .into_iter()
+        .collect();
+    let csv = national::history_csv(size, &counted);
+    let summary =
+        crate::history::import_file(conn, &actor, "demo-history.csv", csv.as_bytes(), now)
+            .map_err(|p| DemoError::History(first_lines(&p.lines())))?;
+    progress(&summary.describe());
+    Ok(NationalSummary {
+        offices_created,
+        years: written,
+        history_years: 6,
+    })
+}
+
+fn first_lines(lines: &[String]) -> String {
+    lines.iter().take(5).cloned().collect::<Vec<_>>().join("；")
 }
 
 /// Seeds the demo offices and accounts only (the tests' starting point).

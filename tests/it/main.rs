@@ -9,6 +9,7 @@ mod batch;
 mod browser;
 mod cli;
 mod contracts;
+mod demo;
 mod fixtures;
 mod hardening;
 mod history;
