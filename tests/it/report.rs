@@ -38,10 +38,10 @@ fn seeded() -> TestDb {
     test_db
 }
 
-struct OutDir(PathBuf);
+pub(crate) struct OutDir(pub(crate) PathBuf);
 
 impl OutDir {
-    fn new() -> OutDir {
+    pub(crate) fn new() -> OutDir {
         OutDir(std::env::temp_dir().join(format!(
             "techreg_report_{}_{}",
             std::process::id(),
