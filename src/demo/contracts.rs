@@ -153,18 +153,23 @@ fn organisation(rng: &mut Rng, admin: &str, serial: u64) -> Party {
         })
         .unwrap_or_default();
     let name = format!("{place}{}{suffix}{serial:04}", rng.pick(WORDS));
-    // 组织机构代码: 8 characters and its GB 11714 check character, then the USCC check character.
     let org = format!("{:08}", 10_000_000 + rng.below(89_999_999));
-    let org_check = uscc::org_check_char(&org).unwrap_or('0');
-    let body = format!("{prefix}{admin}{org}{org_check}");
-    let check = uscc::check_char(&body).unwrap_or('0');
     Party {
         name,
         country: "142",
         admin: admin.to_owned(),
-        code: format!("{body}{check}"),
+        code: uscc_of(prefix, admin, &org),
         nature,
     }
+}
+
+/// A USCC with valid check characters: department and category, admin code, the 8 characters
+/// of the 组织机构代码 with its GB 11714 check character, then the USCC check character.
+pub(crate) fn uscc_of(prefix: &str, admin: &str, org: &str) -> String {
+    let org_check = uscc::org_check_char(org).unwrap_or('0');
+    let body = format!("{prefix}{admin}{org}{org_check}");
+    let check = uscc::check_char(&body).unwrap_or('0');
+    format!("{body}{check}")
 }
 
 pub(crate) fn person(rng: &mut Rng, admin: &str) -> Party {

@@ -23,7 +23,6 @@ use crate::catalog::authority::{self, AuthorityKind};
 use crate::catalog::region::{self, Level, StatsRegion};
 use crate::catalog::rows::ReportRow;
 use crate::catalog::{category, ip, nature, objective, plan, tech_field};
-use crate::domain::uscc;
 use crate::export::contracts_csv::ContractRecord;
 
 /// The year the embedded shape describes (the 2016 report's current year).
@@ -871,7 +870,8 @@ fn party(side: &str, unit: &Unit, cell: &Cell, idx: usize, counties: &[&'static 
     if nature == nature::NATURAL_PERSON {
         let mut p = contracts::person(&mut rng, admin);
         let given = if side == "buyer" { TRADES } else { MORE_WORDS };
-        p.name = format!("{}{}", p.name, &given[idx % given.len()][..3]);
+        let extra: String = given[idx % given.len()].chars().take(1).collect();
+        p.name = format!("{}{extra}", p.name);
         return p;
     }
     let (prefix, ending) = kind_of(nature, &mut rng);
@@ -880,14 +880,11 @@ fn party(side: &str, unit: &Unit, cell: &Cell, idx: usize, counties: &[&'static 
         "{:08}",
         10_000_000 + seed_of(&format!("{key}/org")) % 89_999_990
     );
-    let org_check = uscc::org_check_char(&org).unwrap_or('0');
-    let body = format!("{prefix}{admin}{org}{org_check}");
-    let check = uscc::check_char(&body).unwrap_or('0');
     Party {
         name,
         country: "142",
         admin: admin.to_owned(),
-        code: format!("{body}{check}"),
+        code: contracts::uscc_of(prefix, admin, &org),
         nature,
     }
 }

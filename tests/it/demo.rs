@@ -8,6 +8,7 @@ use std::collections::HashMap;
 use std::path::{Path, PathBuf};
 
 use crate::batch::{techreg, text};
+use crate::report::OutDir;
 use crate::support::TestDb;
 
 fn reference_dir() -> Option<PathBuf> {
@@ -20,24 +21,6 @@ fn reference_dir() -> Option<PathBuf> {
             ))
         });
     dir.is_dir().then_some(dir)
-}
-
-struct OutDir(PathBuf);
-
-impl OutDir {
-    fn new() -> OutDir {
-        OutDir(std::env::temp_dir().join(format!(
-            "techreg_demo_{}_{}",
-            std::process::id(),
-            chrono::Utc::now().timestamp_nanos_opt().unwrap_or_default()
-        )))
-    }
-}
-
-impl Drop for OutDir {
-    fn drop(&mut self) {
-        let _ = std::fs::remove_dir_all(&self.0);
-    }
 }
 
 /// A CSV's header and records (fields split on commas outside quotes).

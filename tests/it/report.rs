@@ -42,7 +42,7 @@ pub(crate) fn rows() -> Vec<Row> {
     ]
 }
 
-pub(crate) struct OutDir(PathBuf);
+pub(crate) struct OutDir(pub(crate) PathBuf);
 
 impl OutDir {
     pub(crate) fn new() -> OutDir {
