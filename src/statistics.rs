@@ -182,7 +182,10 @@ pub fn close(
     }
     db::write_transaction(conn, |c| {
         if let Some(s) = db::snapshots::in_force(c, year)? {
-            return Err(StatsError::AlreadyClosed(year, shown_at(s.closed_at)));
+            return Err(StatsError::AlreadyClosed(
+                year,
+                dates::format_cst(s.closed_at),
+            ));
         }
         let (report, figures) = compute(c, year, &Scope::national())?;
         if figures.all.count == 0 {
@@ -274,7 +277,7 @@ pub fn reopen(
                 summary: format!(
                     "重新开放 {year} 年统计（快照 #{}，{} 关闭）：{reason}",
                     s.id,
-                    shown_at(s.closed_at)
+                    dates::format_cst(s.closed_at)
                 ),
             },
             now,
@@ -305,8 +308,4 @@ pub fn revisions(
         Err(e) => return Err(e),
     };
     Ok(Some((info, snapshot::revisions(&frozen, &current))))
-}
-
-fn shown_at(at: NaiveDateTime) -> String {
-    dates::format_cst(at)
 }

@@ -5,6 +5,7 @@ use clap::Subcommand;
 
 use crate::audit::Actor;
 use crate::db;
+use crate::domain::dates::format_cst;
 use crate::export::contracts_csv::push_record;
 use crate::statistics;
 
@@ -76,7 +77,7 @@ pub fn run(database_url: &str, cmd: YearCommand) -> anyhow::Result<()> {
                 let state = match (&s.reopened_at, &s.reopened_by, &s.reopen_reason) {
                     (Some(at), by, reason) => format!(
                         "已于 {} 由 {} 重新开放：{}",
-                        db_time(*at),
+                        format_cst(*at),
                         by.as_deref().unwrap_or(""),
                         reason.as_deref().unwrap_or("")
                     ),
@@ -86,7 +87,7 @@ pub fn run(database_url: &str, cmd: YearCommand) -> anyhow::Result<()> {
                     "{} 年  快照 #{}  {} 由 {} 关闭  合同 {} 项  {state}",
                     s.year,
                     s.id,
-                    db_time(s.closed_at),
+                    format_cst(s.closed_at),
                     s.closed_by,
                     s.contract_count
                 );
@@ -94,8 +95,4 @@ pub fn run(database_url: &str, cmd: YearCommand) -> anyhow::Result<()> {
         }
     }
     Ok(())
-}
-
-fn db_time(at: chrono::NaiveDateTime) -> String {
-    crate::domain::dates::format_cst(at)
 }

@@ -5,7 +5,6 @@ use crate::batch::{Row, TempFile, csv, db_with_offices, techreg, text};
 use crate::support::TestDb;
 use techreg::db::history::{CategoryFigures, HistoryRow};
 use techreg::db::{self, DbPool};
-use techreg::domain::role::Scope;
 
 const HEADER: &str = "year,contract_count,amount_100m_yuan,rd_expenditure_100m_yuan";
 
@@ -26,17 +25,7 @@ fn stored(test_db: &TestDb) -> Vec<HistoryRow> {
 }
 
 fn history_audit(test_db: &TestDb) -> Vec<techreg::db::audit::AuditRow> {
-    let filter = techreg::db::audit::AuditFilter {
-        action: Some("history.import".to_owned()),
-        ..Default::default()
-    };
-    db::audit::list(
-        &mut pool(test_db).get().unwrap(),
-        &Scope::Nation,
-        &filter,
-        50,
-    )
-    .unwrap()
+    crate::support::audit_entries(test_db, "history.import")
 }
 
 fn import(test_db: &TestDb, name: &str, body: &str) -> std::process::Output {

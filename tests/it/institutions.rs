@@ -9,7 +9,6 @@ use crate::support::{TestApp, TestDb};
 use techreg::audit::Actor;
 use techreg::db::institutions::InstitutionRow;
 use techreg::db::{self, DbPool};
-use techreg::domain::role::Scope;
 
 const HEADER: &str = "province,institution_name\n";
 
@@ -22,17 +21,7 @@ fn stored(test_db: &TestDb) -> Vec<InstitutionRow> {
 }
 
 fn import_audit(test_db: &TestDb) -> Vec<techreg::db::audit::AuditRow> {
-    let filter = techreg::db::audit::AuditFilter {
-        action: Some("institutions.import".to_owned()),
-        ..Default::default()
-    };
-    db::audit::list(
-        &mut pool(test_db).get().unwrap(),
-        &Scope::Nation,
-        &filter,
-        50,
-    )
-    .unwrap()
+    crate::support::audit_entries(test_db, "institutions.import")
 }
 
 fn import(test_db: &TestDb, name: &str, body: &[u8]) -> std::process::Output {

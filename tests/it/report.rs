@@ -2,6 +2,7 @@
 //! JSON and XLSX, checked before they are written; and the errors of a report that cannot be.
 
 use std::path::PathBuf;
+use std::process::Output;
 
 use crate::batch::{Row, TempFile, csv, techreg, text};
 use crate::support::TestDb;
@@ -68,6 +69,26 @@ impl Drop for OutDir {
     }
 }
 
+/// Runs `techreg report --year YEAR --format FORMAT --out DIR`, then `extra`.
+pub(crate) fn report(
+    db: &TestDb,
+    year: &str,
+    format: &str,
+    dir: &OutDir,
+    extra: &[&str],
+) -> Output {
+    let args = [
+        "report",
+        "--year",
+        year,
+        "--format",
+        format,
+        "--out",
+        dir.path(),
+    ];
+    techreg(db, &[&args[..], extra].concat())
+}
+
 pub(crate) fn line<'a>(csv: &'a str, label: &str) -> &'a str {
     csv.lines()
         .find(|l| l.starts_with(&format!("{label},")))
@@ -78,18 +99,7 @@ pub(crate) fn line<'a>(csv: &'a str, label: &str) -> &'a str {
 fn the_year_is_written_as_csv_json_and_xlsx() {
     let db = seeded();
     let dir = OutDir::new();
-    let out = techreg(
-        &db,
-        &[
-            "report",
-            "--year",
-            "2016",
-            "--format",
-            "csv",
-            "--out",
-            dir.path(),
-        ],
-    );
+    let out = report(&db, "2016", "csv", &dir, &[]);
     assert!(out.status.success(), "{}", text(&out.stderr));
     assert!(text(&out.stdout).contains("2016 年全国技术市场统计表 30 张"));
     let files = std::fs::read_dir(&dir.0).unwrap().count();
@@ -129,18 +139,7 @@ fn the_year_is_written_as_csv_json_and_xlsx() {
 
     // JSON: the same cells, numbers as numbers.
     let json_dir = OutDir::new();
-    let out = techreg(
-        &db,
-        &[
-            "report",
-            "--year",
-            "2016",
-            "--format",
-            "json",
-            "--out",
-            json_dir.path(),
-        ],
-    );
+    let out = report(&db, "2016", "json", &json_dir, &[]);
     assert!(out.status.success(), "{}", text(&out.stderr));
     let v: serde_json::Value = serde_json::from_str(&json_dir.read("tables.json")).unwrap();
     assert_eq!(v.as_object().map(|o| o.len()), Some(30));
@@ -152,18 +151,7 @@ fn the_year_is_written_as_csv_json_and_xlsx() {
 
     // XLSX: one workbook, a sheet per table titled as printed.
     let xlsx_dir = OutDir::new();
-    let out = techreg(
-        &db,
-        &[
-            "report",
-            "--year",
-            "2016",
-            "--format",
-            "xlsx",
-            "--out",
-            xlsx_dir.path(),
-        ],
-    );
+    let out = report(&db, "2016", "xlsx", &xlsx_dir, &[]);
     assert!(out.status.success(), "{}", text(&out.stderr));
     let bytes = std::fs::read(xlsx_dir.0.join("tables.xlsx")).unwrap();
     let first =
@@ -181,37 +169,14 @@ fn the_year_is_written_as_csv_json_and_xlsx() {
     );
 
     // A second report into the same directory needs --force.
-    let again = techreg(
-        &db,
-        &[
-            "report",
-            "--year",
-            "2016",
-            "--format",
-            "csv",
-            "--out",
-            dir.path(),
-        ],
-    );
+    let again = report(&db, "2016", "csv", &dir, &[]);
     assert!(!again.status.success());
     assert!(
         text(&again.stderr).contains("已存在"),
         "{}",
         text(&again.stderr)
     );
-    let forced = techreg(
-        &db,
-        &[
-            "report",
-            "--year",
-            "2016",
-            "--format",
-            "csv",
-            "--out",
-            dir.path(),
-            "--force",
-        ],
-    );
+    let forced = report(&db, "2016", "csv", &dir, &["--force"]);
     assert!(forced.status.success(), "{}", text(&forced.stderr));
 }
 
@@ -223,18 +188,7 @@ fn a_year_without_figures_is_a_clear_error_and_writes_nothing() {
         ("1700", "不在可统计的范围内"),
     ] {
         let dir = OutDir::new();
-        let out = techreg(
-            &db,
-            &[
-                "report",
-                "--year",
-                year,
-                "--format",
-                "csv",
-                "--out",
-                dir.path(),
-            ],
-        );
+        let out = report(&db, year, "csv", &dir, &[]);
         assert_eq!(out.status.code(), Some(1));
         assert!(text(&out.stderr).contains(message), "{}", text(&out.stderr));
         assert!(!dir.0.join("A04.csv").exists());

@@ -288,3 +288,20 @@ pub fn minutes_ago(n: i64) -> String {
         .format("%Y-%m-%d %H:%M:%S")
         .to_string()
 }
+
+/// The audit entries of `action`, newest first, as the ministry's audit page lists them.
+pub fn audit_entries(test_db: &TestDb, action: &str) -> Vec<db::audit::AuditRow> {
+    let filter = db::audit::AuditFilter {
+        action: Some(action.to_owned()),
+        ..Default::default()
+    };
+    let pool = db::open(&test_db.url, 1).expect("open test database");
+    let mut conn = pool.get().expect("conn");
+    db::audit::list(
+        &mut conn,
+        &techreg::domain::role::Scope::Nation,
+        &filter,
+        50,
+    )
+    .expect("audit entries")
+}

@@ -7,7 +7,7 @@ use diesel::connection::SimpleConnection;
 use diesel::prelude::*;
 
 use crate::batch::{Row, TempFile, csv, techreg, text};
-use crate::report::{OutDir, line, rows, seeded};
+use crate::report::{OutDir, line, report, rows, seeded};
 use crate::support::{TestApp, TestDb};
 use techreg::audit::Actor;
 use techreg::batch::{self, Importer};
@@ -25,18 +25,7 @@ fn sql(db: &TestDb, statement: &str) {
 /// The CSV of table `id` of `year` as `techreg report` writes it now.
 fn table(db: &TestDb, year: &str, id: &str) -> (String, String) {
     let dir = OutDir::new();
-    let out = techreg(
-        db,
-        &[
-            "report",
-            "--year",
-            year,
-            "--format",
-            "csv",
-            "--out",
-            dir.path(),
-        ],
-    );
+    let out = report(db, year, "csv", &dir, &[]);
     assert!(out.status.success(), "{}", text(&out.stderr));
     (dir.read(&format!("{id}.csv")), text(&out.stdout))
 }
