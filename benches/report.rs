@@ -6,7 +6,7 @@
 //! Fills a database with N registered demo years ending in 2016 (default 2: 2015 and 2016, about
 //! 307k and 320k contracts; `--years 10` makes 2007–2016, about 3.2M) by running
 //! `techreg demo --year Y` for Y = 2016−N+2, …, 2016 step 2, each through the import path. Then
-//! runs `techreg report --year 2016 --format csv --out DIR` three times under `/usr/bin/time`
+//! runs `techreg report --year 2016 --format csv --out DIR` five times under `/usr/bin/time`
 //! (wall time and peak RSS of the process; the median run is printed). PostgreSQL (the local
 //! socket, or `TECHREG_BENCH_PG`, a maintenance URL) gets a fresh database filled the same way.
 //! DuckDB: `techreg export contracts --year Y` writes each year's CSV, a virtual environment
@@ -24,7 +24,7 @@ use diesel::connection::SimpleConnection;
 use diesel::{Connection, PgConnection};
 
 const YEAR: i32 = 2016;
-const RUNS: usize = 3;
+const RUNS: usize = 5;
 
 struct Args {
     years: i32,

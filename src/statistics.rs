@@ -5,6 +5,7 @@
 //! and stores.
 
 use std::collections::BTreeMap;
+use std::time::Duration;
 
 use chrono::{Datelike, NaiveDateTime};
 
@@ -12,7 +13,7 @@ use crate::audit::{Actor, Entry};
 use crate::catalog::category;
 use crate::db::snapshots::{NewSnapshot, SnapshotInfo};
 use crate::db::stats::Scope;
-use crate::db::{self, DbConn};
+use crate::db::{self, DbConn, DbPool};
 use crate::domain::{dates, text};
 use crate::stats::snapshot::{self, Revision, ThawError};
 use crate::stats::{self, Figures, HistoryYear, Inputs, Institution, Table};
@@ -21,7 +22,7 @@ use crate::stats::{self, Figures, HistoryYear, Inputs, Institution, Table};
 pub enum StatsError {
     #[error("{0} 年没有已登记的合同，也没有导入的历史数据，无法生成统计表")]
     NoData(i32),
-    #[error("年份 {0} 不在可统计的范围内（1980–9999）")]
+    #[error("年份 {0} 不在可统计的范围内（{first}–{last}）", first = YEARS.start(), last = YEARS.end())]
     BadYear(i32),
     /// The self-check found tables that do not add up; nothing is written.
     #[error("统计表自检未通过：{}", .0.join("；"))]
@@ -41,6 +42,8 @@ pub enum StatsError {
     Encode(#[from] serde_json::Error),
     #[error("读取数据库失败：{0}")]
     Db(#[from] diesel::result::Error),
+    #[error("无法连接数据库：{0}")]
+    Pool(#[from] diesel::r2d2::PoolError),
 }
 
 /// The tables of one year.
@@ -52,6 +55,10 @@ pub struct Report {
     pub closed: Option<SnapshotInfo>,
 }
 
+/// The years a report, a close or a reopen accepts: from the first year history may describe
+/// to the last four-digit year.
+pub const YEARS: std::ops::RangeInclusive<i32> = crate::history::FIRST_YEAR..=9999;
+
 /// Years the year series look back (附表1, 附表2, 表1-1 cover Y−5 … Y).
 const SERIES_YEARS: i32 = 5;
 
@@ -60,13 +67,15 @@ pub const REOPEN_REASON_MAX_CHARS: usize = 1_000;
 
 /// Every table of `year` within `scope`. A closed year's national report is its frozen
 /// snapshot; any other report is computed now (and checked), with closed earlier years' frozen
-/// figures wherever it reads them.
-pub fn report(conn: &mut DbConn, year: i32, scope: &Scope) -> Result<Report, StatsError> {
-    if !(1980..=9999).contains(&year) {
+/// figures wherever it reads them. The year and its prior year are read at once when the pool
+/// lends a second connection.
+pub fn report(pool: &DbPool, year: i32, scope: &Scope) -> Result<Report, StatsError> {
+    if !YEARS.contains(&year) {
         return Err(StatsError::BadYear(year));
     }
+    let mut conn = pool.get()?;
     if scope.is_national()
-        && let Some((info, tables)) = db::snapshots::tables_in_force(conn, year)?
+        && let Some((info, tables)) = db::snapshots::tables_in_force(&mut conn, year)?
     {
         return Ok(Report {
             year,
@@ -74,15 +83,27 @@ pub fn report(conn: &mut DbConn, year: i32, scope: &Scope) -> Result<Report, Sta
             closed: Some(info),
         });
     }
-    Ok(compute(conn, year, scope)?.0)
+    // A busy pool makes the report slower, never fail.
+    let mut helper = pool.get_timeout(Duration::from_secs(1)).ok();
+    Ok(compute(&mut conn, helper.as_deref_mut(), year, scope)?.0)
+}
+
+/// The figures of one year's contracts within `scope`.
+fn figures_of(conn: &mut DbConn, year: i32, scope: &Scope) -> Result<Figures, StatsError> {
+    Ok(Figures::compute(&db::stats::year_facts(conn, year, scope)?))
 }
 
 /// The tables of `year` from its contracts as they are now, checked, and the year's figures.
 /// National reports read imported history for the years without contracts and the frozen
 /// figures of closed earlier years; a scoped one (an authority, a range of dates) reads
-/// contracts only, since history and snapshots are national.
-fn compute(conn: &mut DbConn, year: i32, scope: &Scope) -> Result<(Report, Figures), StatsError> {
-    let current = Figures::compute(&db::stats::year_facts(conn, year, scope)?);
+/// contracts only, since history and snapshots are national. With a `helper` connection the
+/// prior year is read on it, beside the year itself.
+fn compute(
+    conn: &mut DbConn,
+    helper: Option<&mut DbConn>,
+    year: i32,
+    scope: &Scope,
+) -> Result<(Report, Figures), StatsError> {
     let mut frozen: BTreeMap<i32, Figures> = BTreeMap::new();
     let mut history: BTreeMap<i32, HistoryYear> = BTreeMap::new();
     if scope.is_national() {
@@ -93,14 +114,25 @@ fn compute(conn: &mut DbConn, year: i32, scope: &Scope) -> Result<(Report, Figur
             history.insert(h.year, history_year(&h));
         }
     }
-    let computed_prior;
-    let prior = match frozen.get(&(year - 1)) {
-        Some(f) => f,
-        None => {
-            computed_prior = Figures::compute(&db::stats::year_facts(conn, year - 1, scope)?);
-            &computed_prior
+    let (current, computed_prior) = match (frozen.contains_key(&(year - 1)), helper) {
+        (true, _) => (figures_of(conn, year, scope)?, None),
+        (false, Some(helper)) => {
+            let (current, prior) = std::thread::scope(|s| {
+                let prior = s.spawn(|| figures_of(helper, year - 1, scope));
+                let current = figures_of(conn, year, scope);
+                let prior = prior
+                    .join()
+                    .unwrap_or_else(|panic| std::panic::resume_unwind(panic));
+                (current, prior)
+            });
+            (current?, Some(prior?))
         }
+        (false, None) => (
+            figures_of(conn, year, scope)?,
+            Some(figures_of(conn, year - 1, scope)?),
+        ),
     };
+    let prior = computed_prior.as_ref().or_else(|| frozen.get(&(year - 1)));
     // Older years of the series from their contracts, where they have any and are not closed.
     let mut counted: BTreeMap<i32, HistoryYear> = BTreeMap::new();
     for (y, code, count, fen) in db::stats::category_totals(conn, year - SERIES_YEARS, year - 2)? {
@@ -132,7 +164,7 @@ fn compute(conn: &mut DbConn, year: i32, scope: &Scope) -> Result<(Report, Figur
     let institutions: Vec<Institution> = crate::institutions::for_report(conn)?;
     let mut figures: BTreeMap<i32, &Figures> = frozen.iter().map(|(y, f)| (*y, f)).collect();
     figures.insert(year, &current);
-    if prior.all.count > 0 {
+    if let Some(prior) = prior.filter(|p| p.all.count > 0) {
         figures.insert(year - 1, prior);
     }
     let inputs = Inputs {
@@ -151,6 +183,26 @@ fn compute(conn: &mut DbConn, year: i32, scope: &Scope) -> Result<(Report, Figur
         closed: None,
     };
     Ok((report, current))
+}
+
+/// Per registration year from `from` to `to`: the contracts counted and their 成交额 in fen,
+/// ascending, years without contracts left out.
+pub fn year_totals(
+    conn: &mut DbConn,
+    from: i32,
+    to: i32,
+) -> diesel::QueryResult<Vec<(i32, i64, i128)>> {
+    let mut out: Vec<(i32, i64, i128)> = Vec::new();
+    for (y, _, count, fen) in db::stats::category_totals(conn, from, to)? {
+        match out.last_mut() {
+            Some((last, n, f)) if *last == y => {
+                *n += count;
+                *f += i128::from(fen);
+            }
+            _ => out.push((y, count, i128::from(fen))),
+        }
+    }
+    Ok(out)
 }
 
 fn history_year(h: &db::history::HistoryRow) -> HistoryYear {
@@ -174,7 +226,7 @@ pub fn close(
     actor: &Actor,
     now: NaiveDateTime,
 ) -> Result<SnapshotInfo, StatsError> {
-    if !(1980..=9999).contains(&year) {
+    if !YEARS.contains(&year) {
         return Err(StatsError::BadYear(year));
     }
     if year > dates::today_cst(now.and_utc()).year() {
@@ -187,7 +239,7 @@ pub fn close(
                 dates::format_cst(s.closed_at),
             ));
         }
-        let (report, figures) = compute(c, year, &Scope::national())?;
+        let (report, figures) = compute(c, None, year, &Scope::national())?;
         if figures.all.count == 0 {
             // A year of history alone has nothing to freeze: its figures are imported.
             return Err(StatsError::NoData(year));
@@ -301,7 +353,7 @@ pub fn revisions(
         return Ok(None);
     };
     let frozen = snapshot::thaw(&tables)?;
-    let current = match compute(conn, year, &Scope::national()) {
+    let current = match compute(conn, None, year, &Scope::national()) {
         Ok((report, _)) => report.tables,
         // Every contract of the year gone: every frozen row is a revision.
         Err(StatsError::NoData(_)) => Vec::new(),

@@ -37,9 +37,9 @@ pub struct ReportArgs {
 }
 
 pub fn run(database_url: &str, args: ReportArgs) -> anyhow::Result<()> {
-    let pool = db::open(database_url, 1)?;
-    let mut conn = pool.get()?;
-    let report = statistics::report(&mut conn, args.year, &Scope::national())?;
+    // Two connections: the year and its prior year are read at once.
+    let pool = db::open(database_url, 2)?;
+    let report = statistics::report(&pool, args.year, &Scope::national())?;
     let files: Vec<(String, Vec<u8>)> = match args.format {
         Format::Csv => report
             .tables

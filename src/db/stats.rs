@@ -1,13 +1,16 @@
 //! Reading the registered contracts the national statistics count: only the columns the
-//! tables need, one year at a time, in registration order, streamed into `stats::YearFacts`
-//! without keeping the rows.
+//! tables need, one year at a time, streamed into `stats::YearFacts` without keeping the rows.
 
 use chrono::NaiveDate;
+use diesel::backend::Backend;
+use diesel::deserialize::{self, FromSql};
 use diesel::dsl::sql;
 use diesel::prelude::*;
-use diesel::sql_types::{BigInt, Nullable};
+use diesel::sql_types::{BigInt, Date, Nullable, Text};
+use smallstr::SmallString;
 
 use super::DbConn;
+use super::multi_connection_impl::{MultiBackend, MultiRawValue};
 use super::schema::contracts;
 use crate::domain::status;
 use crate::stats::{ContractCodes, YearFacts};
@@ -38,25 +41,174 @@ fn year_bounds(year: i32) -> Option<(NaiveDate, NaiveDate)> {
     ))
 }
 
-type Row = (
-    String,
-    Option<i64>,
-    String,
-    String,
-    String,
-    String,
-    String,
-    String,
-    String,
-    String,
-    String,
-    String,
-    String,
-    String,
-    String,
-);
+/// The text columns a statistic reads, joined by the database into one text per contract
+/// (see [`PackedRow`]); the seller's name is last since it is the only free text.
+const PACKED_COLUMNS: [&str; 15] = [
+    "registration_number",
+    "office_code",
+    "category_code",
+    "ip_code",
+    "tech_field_code",
+    "objective_code",
+    "plan_code",
+    "seller_nature_code",
+    "buyer_nature_code",
+    "seller_country_code",
+    "seller_admin_code",
+    "buyer_country_code",
+    "buyer_admin_code",
+    "seller_uscc",
+    "seller_name",
+];
 
-/// The contracts counted in `year` within `scope`, reduced.
+/// Separates the packed columns (U+001F): control characters never survive the input checks.
+const SEPARATOR: u8 = 0x1f;
+
+/// The one packed column that may be NULL (every other is `NOT NULL DEFAULT ''`).
+const NULLABLE: &str = "registration_number";
+
+/// `concat_ws('<US>', COALESCE(registration_number, ''), office_code, …)` over
+/// [`PACKED_COLUMNS`], valid on both backends (SQLite 3.44 and later); the database sizes the
+/// text once. `concat_ws` skips NULLs, so the nullable column is coalesced to keep its place.
+fn packed_sql() -> String {
+    let columns: Vec<String> = PACKED_COLUMNS
+        .iter()
+        .map(|&c| {
+            if c == NULLABLE {
+                format!("COALESCE({c}, '')")
+            } else {
+                c.to_owned()
+            }
+        })
+        .collect();
+    format!(
+        "concat_ws('{}', {})",
+        char::from(SEPARATOR),
+        columns.join(", ")
+    )
+}
+
+/// One contract's text columns as one value, held inline: decoding a row costs one text field
+/// instead of fifteen, and no allocation for any but unusually long rows.
+#[derive(Debug, diesel::deserialize::FromSqlRow)]
+struct PackedRow(SmallString<[u8; 192]>);
+
+impl FromSql<Text, diesel::sqlite::Sqlite> for PackedRow {
+    fn from_sql(
+        mut value: <diesel::sqlite::Sqlite as Backend>::RawValue<'_>,
+    ) -> deserialize::Result<Self> {
+        Ok(PackedRow(SmallString::from_str(value.read_text())))
+    }
+}
+
+impl FromSql<Text, diesel::pg::Pg> for PackedRow {
+    fn from_sql(value: <diesel::pg::Pg as Backend>::RawValue<'_>) -> deserialize::Result<Self> {
+        Ok(PackedRow(SmallString::from_str(std::str::from_utf8(
+            value.as_bytes(),
+        )?)))
+    }
+}
+
+impl FromSql<Text, MultiBackend> for PackedRow {
+    fn from_sql(value: MultiRawValue<'_>) -> deserialize::Result<Self> {
+        value.from_sql::<Self, Text>()
+    }
+}
+
+/// A registration date read without a general date parser: SQLite keeps it as `YYYY-MM-DD`
+/// text, read here by position (anything else goes through diesel's own parser).
+#[derive(Debug, diesel::deserialize::FromSqlRow)]
+struct RegistrationDay(NaiveDate);
+
+impl FromSql<Date, diesel::sqlite::Sqlite> for RegistrationDay {
+    fn from_sql(
+        mut value: <diesel::sqlite::Sqlite as Backend>::RawValue<'_>,
+    ) -> deserialize::Result<Self> {
+        let quick = {
+            let t = value.read_text().as_bytes();
+            let digits = |r: std::ops::Range<usize>| {
+                t.get(r)
+                    .filter(|d| d.iter().all(u8::is_ascii_digit))
+                    .map(|d| d.iter().fold(0u32, |n, b| n * 10 + u32::from(b - b'0')))
+            };
+            match (t.len(), t.get(4), t.get(7)) {
+                (10, Some(b'-'), Some(b'-')) => match (digits(0..4), digits(5..7), digits(8..10)) {
+                    (Some(y), Some(m), Some(d)) => i32::try_from(y)
+                        .ok()
+                        .and_then(|y| NaiveDate::from_ymd_opt(y, m, d)),
+                    _ => None,
+                },
+                _ => None,
+            }
+        };
+        match quick {
+            Some(day) => Ok(RegistrationDay(day)),
+            None => <NaiveDate as FromSql<Date, diesel::sqlite::Sqlite>>::from_sql(value)
+                .map(RegistrationDay),
+        }
+    }
+}
+
+impl FromSql<Date, diesel::pg::Pg> for RegistrationDay {
+    fn from_sql(value: <diesel::pg::Pg as Backend>::RawValue<'_>) -> deserialize::Result<Self> {
+        <NaiveDate as FromSql<Date, diesel::pg::Pg>>::from_sql(value).map(RegistrationDay)
+    }
+}
+
+impl FromSql<Date, MultiBackend> for RegistrationDay {
+    fn from_sql(value: MultiRawValue<'_>) -> deserialize::Result<Self> {
+        value.from_sql::<Self, Date>()
+    }
+}
+
+impl PackedRow {
+    /// The contract's codes, borrowed from the row.
+    fn codes(
+        &self,
+        registered_on: Option<NaiveDate>,
+        total_fen: Option<i64>,
+    ) -> deserialize::Result<ContractCodes<'_>> {
+        let mut rest = self.0.as_str();
+        let mut taken = 0;
+        // The separator is one ASCII byte, so every cut falls on a character boundary; the
+        // last column takes the rest.
+        let mut next = || {
+            taken += 1;
+            let end = if taken == PACKED_COLUMNS.len() {
+                rest.len()
+            } else {
+                rest.bytes()
+                    .position(|b| b == SEPARATOR)
+                    .ok_or("a counted contract's columns are incomplete")?
+            };
+            let (part, after) = rest.split_at(end);
+            rest = after.get(1..).unwrap_or("");
+            Ok::<_, &str>(part)
+        };
+        Ok(ContractCodes {
+            registered_on,
+            registration_number: next()?,
+            office_code: next()?,
+            total_fen: total_fen.unwrap_or(0),
+            category_code: next()?,
+            ip_code: next()?,
+            tech_field_code: next()?,
+            objective_code: next()?,
+            plan_code: next()?,
+            seller_nature_code: next()?,
+            buyer_nature_code: next()?,
+            seller_country_code: next()?,
+            seller_admin_code: next()?,
+            buyer_country_code: next()?,
+            buyer_admin_code: next()?,
+            seller_uscc: next()?,
+            seller_name: next()?,
+        })
+    }
+}
+
+/// The contracts counted in `year` within `scope`, reduced. One unordered scan: the reduction
+/// keeps each seller's latest contract itself.
 pub fn year_facts(conn: &mut DbConn, year: i32, scope: &Scope) -> QueryResult<YearFacts> {
     let mut facts = YearFacts::new(year);
     let Some((first, last)) = year_bounds(year) else {
@@ -68,52 +220,25 @@ pub fn year_facts(conn: &mut DbConn, year: i32, scope: &Scope) -> QueryResult<Ye
         .filter(contracts::status.eq_any(status::COUNTED))
         .filter(contracts::registered_on.ge(from))
         .filter(contracts::registered_on.le(to))
-        .into_boxed();
+        .into_boxed::<MultiBackend>();
     if let Some(a) = &scope.authority {
         q = q.filter(contracts::authority_code.eq(a.clone()));
     }
     let rows = q
-        .order((
-            contracts::registered_on.asc(),
-            contracts::registration_number.asc(),
-        ))
         .select((
-            contracts::office_code,
+            sql::<Text>(&packed_sql()),
+            contracts::registered_on,
             contracts::total_fen,
-            contracts::category_code,
-            contracts::ip_code,
-            contracts::tech_field_code,
-            contracts::objective_code,
-            contracts::plan_code,
-            contracts::seller_name,
-            contracts::seller_country_code,
-            contracts::seller_admin_code,
-            contracts::seller_uscc,
-            contracts::seller_nature_code,
-            contracts::buyer_country_code,
-            contracts::buyer_admin_code,
-            contracts::buyer_nature_code,
         ))
-        .load_iter::<Row, diesel::connection::DefaultLoadingMode>(conn)?;
+        .load_iter::<(PackedRow, Option<RegistrationDay>, Option<i64>), diesel::connection::DefaultLoadingMode>(
+            conn,
+        )?;
     for row in rows {
-        let r = row?;
-        facts.push(&ContractCodes {
-            office_code: &r.0,
-            total_fen: r.1.unwrap_or(0),
-            category_code: &r.2,
-            ip_code: &r.3,
-            tech_field_code: &r.4,
-            objective_code: &r.5,
-            plan_code: &r.6,
-            seller_name: &r.7,
-            seller_country_code: &r.8,
-            seller_admin_code: &r.9,
-            seller_uscc: &r.10,
-            seller_nature_code: &r.11,
-            buyer_country_code: &r.12,
-            buyer_admin_code: &r.13,
-            buyer_nature_code: &r.14,
-        });
+        let (packed, registered_on, total_fen) = row?;
+        let codes = packed
+            .codes(registered_on.map(|d| d.0), total_fen)
+            .map_err(diesel::result::Error::DeserializationError)?;
+        facts.push(&codes);
     }
     Ok(facts)
 }
@@ -161,4 +286,60 @@ pub fn years(conn: &mut DbConn) -> QueryResult<Vec<i32>> {
     years.sort_unstable();
     years.dedup();
     Ok(years)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn packed(parts: &[&str]) -> PackedRow {
+        let sep = char::from(SEPARATOR).to_string();
+        PackedRow(SmallString::from_str(&parts.join(&sep)))
+    }
+
+    #[test]
+    fn a_packed_row_splits_into_its_columns() {
+        let mut parts: Vec<&str> = PACKED_COLUMNS.to_vec();
+        // The seller's name is the only free text, and last: it keeps whatever it holds.
+        parts[PACKED_COLUMNS.len() - 1] = "甲|乙 'x' 公司";
+        let row = packed(&parts);
+        let day = NaiveDate::from_ymd_opt(2016, 5, 4);
+        let c = row.codes(day, Some(12_300)).expect("complete");
+        assert_eq!(c.registered_on, day);
+        assert_eq!(c.total_fen, 12_300);
+        assert_eq!(c.registration_number, "registration_number");
+        assert_eq!(c.office_code, "office_code");
+        assert_eq!(c.category_code, "category_code");
+        assert_eq!(c.plan_code, "plan_code");
+        assert_eq!(c.seller_nature_code, "seller_nature_code");
+        assert_eq!(c.buyer_nature_code, "buyer_nature_code");
+        assert_eq!(c.seller_admin_code, "seller_admin_code");
+        assert_eq!(c.buyer_admin_code, "buyer_admin_code");
+        assert_eq!(c.seller_uscc, "seller_uscc");
+        assert_eq!(c.seller_name, "甲|乙 'x' 公司");
+        // Empty columns stay in their place.
+        let empty = packed(&[""; PACKED_COLUMNS.len()]);
+        let c = empty.codes(None, None).expect("complete");
+        assert_eq!((c.office_code, c.seller_name, c.total_fen), ("", "", 0));
+    }
+
+    #[test]
+    fn a_row_missing_columns_is_an_error_not_a_shifted_contract() {
+        let row = packed(&PACKED_COLUMNS[..PACKED_COLUMNS.len() - 2]);
+        assert!(row.codes(None, None).is_err());
+    }
+
+    #[test]
+    fn the_packing_expression_names_every_column_once() {
+        let sql = packed_sql();
+        let inner = sql
+            .strip_prefix("concat_ws('\u{1f}', ")
+            .and_then(|s| s.strip_suffix(')'))
+            .expect("concat_ws");
+        let rest = inner
+            .strip_prefix("COALESCE(registration_number, ''), ")
+            .expect("the nullable column first, coalesced");
+        let named: Vec<&str> = rest.split(", ").collect();
+        assert_eq!(&named[..], &PACKED_COLUMNS[1..]);
+    }
 }

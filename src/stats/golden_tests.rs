@@ -42,6 +42,8 @@ fn contract<'a>(
     buyer: (&'a str, &'a str, &'a str),
 ) -> ContractCodes<'a> {
     ContractCodes {
+        registered_on: None,
+        registration_number: "",
         office_code: office,
         total_fen: yuan * YUAN,
         category_code: category,

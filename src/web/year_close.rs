@@ -5,12 +5,14 @@
 use actix_web::http::StatusCode;
 use actix_web::{HttpResponse, web};
 use askama::Template;
+use chrono::Datelike;
 use serde::Deserialize;
 
 use super::page::{Ctx, CurrentUser, format_cst, html, render, see_other};
 use super::{AppError, AppState, with_conn};
 use crate::db::snapshots::SnapshotInfo;
 use crate::db::{self, DbConn};
+use crate::domain::dates;
 use crate::statistics::{self, StatsError};
 use crate::stats::snapshot::Revision;
 use crate::stats::{Cell, formula};
@@ -66,6 +68,8 @@ struct ClosePage {
     error: Option<String>,
     reason: String,
     reason_error: Option<String>,
+    /// The year has not ended (Beijing time): closing it now is allowed, and warned about.
+    unfinished: bool,
 }
 
 fn amount_text(fen: i128) -> String {
@@ -76,23 +80,8 @@ fn amount_text(fen: i128) -> String {
 fn year_of(path: &str) -> Result<i32, AppError> {
     path.parse::<i32>()
         .ok()
-        .filter(|y| path.len() == 4 && (1980..=9999).contains(y))
+        .filter(|y| path.len() == 4 && statistics::YEARS.contains(y))
         .ok_or(AppError::NotFound)
-}
-
-/// The registered contracts and amount of each year, by year.
-fn year_totals(c: &mut DbConn, from: i32, to: i32) -> Result<Vec<(i32, i64, i128)>, AppError> {
-    let mut out: Vec<(i32, i64, i128)> = Vec::new();
-    for (y, _, count, fen) in db::stats::category_totals(c, from, to)? {
-        match out.last_mut() {
-            Some((last, n, f)) if *last == y => {
-                *n += count;
-                *f += i128::from(fen);
-            }
-            _ => out.push((y, count, i128::from(fen))),
-        }
-    }
-    Ok(out)
 }
 
 pub async fn years(state: web::Data<AppState>, ctx: Ctx) -> Result<HttpResponse, AppError> {
@@ -105,7 +94,7 @@ pub async fn years(state: web::Data<AppState>, ctx: Ctx) -> Result<HttpResponse,
         let (Some(&first), Some(&last)) = (years.first(), years.last()) else {
             return Ok(Vec::new());
         };
-        let totals = year_totals(c, first, last)?;
+        let totals = statistics::year_totals(c, first, last)?;
         Ok(years
             .into_iter()
             .rev()
@@ -139,7 +128,7 @@ struct PageData {
 }
 
 fn page_data(c: &mut DbConn, year: i32) -> Result<PageData, AppError> {
-    let (contracts, fen) = year_totals(c, year, year)?
+    let (contracts, fen) = statistics::year_totals(c, year, year)?
         .first()
         .map_or((0, 0), |t| (t.1, t.2));
     let snapshots = db::snapshots::history(c, Some(year))?;
@@ -187,6 +176,7 @@ async fn page(
             error,
             reason,
             reason_error,
+            unfinished: year >= dates::today_cst(db::now().and_utc()).year(),
         },
         status,
     )

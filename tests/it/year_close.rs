@@ -3,6 +3,7 @@
 //! revisions, reopening needs a reason and keeps the snapshot, closing again freezes afresh;
 //! a closed year takes no registered imports; the confirm page and its posts for the ministry.
 
+use chrono::Datelike;
 use diesel::connection::SimpleConnection;
 use diesel::prelude::*;
 
@@ -256,6 +257,16 @@ async fn ministry_staff_close_and_reopen_from_the_confirm_page() {
         page.body.contains("未关闭") && page.body.contains("3 项"),
         "{}",
         page.body
+    );
+    assert!(!page.body.contains("尚未结束"), "{}", page.body);
+    // The running year may be closed, with a warning first.
+    let this_year = techreg::domain::dates::today_cst(chrono::Utc::now()).year();
+    let current = ministry.get(&format!("/stats/{this_year}/close")).await;
+    assert_eq!(current.status, 200);
+    assert!(
+        current.body.contains(&format!("{this_year} 年尚未结束")),
+        "{}",
+        current.body
     );
     let res = ministry
         .post_from("/stats/2016/close", "/stats/2016/close", &[])
