@@ -2,15 +2,12 @@
 //! registered history and its serial counters, XLSX, the round trip through the command line,
 //! and the upload page.
 
-use std::path::PathBuf;
-use std::process::{Command, Output, Stdio};
-
-use chrono::{Datelike, Duration, NaiveDate, Utc};
+use chrono::{Datelike, Duration, NaiveDate};
 use diesel::prelude::*;
 use reqwest::multipart::{Form, Part};
 
 use crate::fixtures::{day, id_number, today, valid_fields};
-use crate::support::{Client, Page, TestApp, TestDb};
+use crate::support::{Client, Page, TempFile, TestApp, TestDb, techreg, text};
 use techreg::audit::Actor;
 use techreg::batch::{self, ImportProblems, ImportSummary, Importer};
 use techreg::db::{self, DbConn, DbPool};
@@ -517,49 +514,6 @@ fn a_clerk_imports_only_its_offices_submitted_rows() {
 // ---------------------------------------------------------------------------------------------
 // The command line
 
-pub(crate) fn techreg(db: &TestDb, args: &[&str]) -> Output {
-    let child = Command::new(env!("CARGO_BIN_EXE_techreg"))
-        .arg("--database-url")
-        .arg(&db.url)
-        .args(args)
-        .env_remove("DATABASE_URL")
-        .stdin(Stdio::null())
-        .stdout(Stdio::piped())
-        .stderr(Stdio::piped())
-        .spawn()
-        .expect("run techreg");
-    child.wait_with_output().expect("techreg output")
-}
-
-pub(crate) fn text(b: &[u8]) -> String {
-    String::from_utf8_lossy(b).into_owned()
-}
-
-/// A file in the temp directory, removed on drop.
-pub(crate) struct TempFile(PathBuf);
-
-impl TempFile {
-    pub(crate) fn new(name: &str, bytes: &[u8]) -> TempFile {
-        let path = std::env::temp_dir().join(format!(
-            "techreg_batch_{}_{}_{name}",
-            std::process::id(),
-            Utc::now().timestamp_nanos_opt().unwrap_or_default()
-        ));
-        std::fs::write(&path, bytes).expect("write temp file");
-        TempFile(path)
-    }
-
-    pub(crate) fn path(&self) -> &str {
-        self.0.to_str().expect("UTF-8 temp path")
-    }
-}
-
-impl Drop for TempFile {
-    fn drop(&mut self) {
-        let _ = std::fs::remove_file(&self.0);
-    }
-}
-
 const OFFICES: &str = "office_code,name,authority_code\n440101,广州市技术合同登记处,440000\n440301,深圳市技术合同登记处,440300\n110101,北京技术市场管理办公室登记处,110000\n";
 
 pub(crate) fn db_with_offices() -> TestDb {
@@ -705,10 +659,10 @@ fn export_import_export_is_byte_identical() {
     let refused = techreg(&first, &args);
     assert!(!refused.status.success());
     assert!(text(&refused.stderr).contains("已存在；如需覆盖请加 --force"));
-    assert_eq!(std::fs::read(&out_a.0).unwrap(), b"");
+    assert_eq!(std::fs::read(out_a.path()).unwrap(), b"");
     let export = techreg(&first, &[&args[..], &["--force"]].concat());
     assert!(export.status.success(), "{}", text(&export.stderr));
-    let a = std::fs::read_to_string(&out_a.0).unwrap();
+    let a = std::fs::read_to_string(out_a.path()).unwrap();
 
     let lines: Vec<&str> = a.lines().collect();
     assert_eq!(format!("{}\n", lines[0]), contracts_csv::header_line());

@@ -1,39 +1,14 @@
 //! The command line: accounts for the first administrator, office import, backup.
 
-use std::io::Write;
-use std::process::{Command, Output, Stdio};
+use std::process::Command;
 
-use crate::support::TestDb;
+use crate::support::{TestDb, techreg, techreg_with_input, text};
 use techreg::db;
-
-fn techreg(db: &TestDb, args: &[&str], stdin: &str) -> Output {
-    let mut child = Command::new(env!("CARGO_BIN_EXE_techreg"))
-        .arg("--database-url")
-        .arg(&db.url)
-        .args(args)
-        .env_remove("DATABASE_URL")
-        .stdin(Stdio::piped())
-        .stdout(Stdio::piped())
-        .stderr(Stdio::piped())
-        .spawn()
-        .expect("run techreg");
-    child
-        .stdin
-        .take()
-        .unwrap()
-        .write_all(stdin.as_bytes())
-        .unwrap();
-    child.wait_with_output().unwrap()
-}
-
-fn text(b: &[u8]) -> String {
-    String::from_utf8_lossy(b).into_owned()
-}
 
 #[::core::prelude::v1::test]
 fn the_first_administrator_is_made_on_the_command_line() {
     let test_db = TestDb::new();
-    let out = techreg(
+    let out = techreg_with_input(
         &test_db,
         &[
             "user",
@@ -44,7 +19,7 @@ fn the_first_administrator_is_made_on_the_command_line() {
             "sysadmin",
             "--password-stdin",
         ],
-        "Very#Secret-2026\n",
+        Some("Very#Secret-2026\n"),
     );
     assert!(out.status.success(), "{}", text(&out.stderr));
     let pool = db::open(&test_db.url, 1).unwrap();
@@ -56,7 +31,7 @@ fn the_first_administrator_is_made_on_the_command_line() {
         "command-line accounts are not forced to change it"
     );
 
-    let weak = techreg(
+    let weak = techreg_with_input(
         &test_db,
         &[
             "user",
@@ -67,7 +42,7 @@ fn the_first_administrator_is_made_on_the_command_line() {
             "ministry",
             "--password-stdin",
         ],
-        "password\n",
+        Some("password\n"),
     );
     assert!(!weak.status.success());
     assert!(
@@ -76,7 +51,7 @@ fn the_first_administrator_is_made_on_the_command_line() {
         text(&weak.stderr)
     );
 
-    let clerk_without_office = techreg(
+    let clerk_without_office = techreg_with_input(
         &test_db,
         &[
             "user",
@@ -87,13 +62,13 @@ fn the_first_administrator_is_made_on_the_command_line() {
             "clerk",
             "--password-stdin",
         ],
-        "Very#Secret-2026\n",
+        Some("Very#Secret-2026\n"),
     );
     assert!(!clerk_without_office.status.success());
     assert!(text(&clerk_without_office.stderr).contains("office_code"));
 
     assert!(
-        techreg(&test_db, &["user", "disable", "root_admin"], "")
+        techreg(&test_db, &["user", "disable", "root_admin"])
             .status
             .success()
     );
@@ -104,20 +79,20 @@ fn the_first_administrator_is_made_on_the_command_line() {
             .disabled
     );
     assert!(
-        techreg(&test_db, &["user", "enable", "root_admin"], "")
+        techreg(&test_db, &["user", "enable", "root_admin"])
             .status
             .success()
     );
     assert!(
-        techreg(
+        techreg_with_input(
             &test_db,
             &["user", "passwd", "root_admin", "--password-stdin"],
-            "Other#Secret-2027\n"
+            Some("Other#Secret-2027\n")
         )
         .status
         .success()
     );
-    let missing = techreg(&test_db, &["user", "disable", "ghost"], "");
+    let missing = techreg(&test_db, &["user", "disable", "ghost"]);
     assert!(!missing.status.success());
     assert!(text(&missing.stderr).contains("账号 ghost 不存在"));
 
@@ -141,7 +116,7 @@ fn offices_import_all_or_nothing_with_row_numbers() {
     let dir = std::env::temp_dir();
     let bad = dir.join(format!("offices_bad_{}.csv", std::process::id()));
     std::fs::write(&bad, "office_code,name,authority_code\n110101,北京登记处,110000\n\n44010x,坏代码,440000\n440301,深圳,440000\n").unwrap();
-    let out = techreg(&test_db, &["import", "offices", bad.to_str().unwrap()], "");
+    let out = techreg(&test_db, &["import", "offices", bad.to_str().unwrap()]);
     assert!(!out.status.success());
     let err = text(&out.stderr);
     assert!(
@@ -162,7 +137,7 @@ fn offices_import_all_or_nothing_with_row_numbers() {
     let good = dir.join(format!("offices_good_{}.csv", std::process::id()));
     let (gbk, _, _) = encoding_rs::GB18030.encode("office_code,name,authority_code\n110101,北京登记处,110000\n440301,深圳登记处,440300\n660101,兵团登记处,660000\n");
     std::fs::write(&good, &gbk).unwrap();
-    let out = techreg(&test_db, &["import", "offices", good.to_str().unwrap()], "");
+    let out = techreg(&test_db, &["import", "offices", good.to_str().unwrap()]);
     assert!(out.status.success(), "{}", text(&out.stderr));
     assert_eq!(db::offices::count(&mut pool.get().unwrap()).unwrap(), 3);
     assert_eq!(
@@ -179,7 +154,7 @@ fn offices_import_all_or_nothing_with_row_numbers() {
     )
     .unwrap();
     assert!(
-        techreg(&test_db, &["import", "offices", good.to_str().unwrap()], "")
+        techreg(&test_db, &["import", "offices", good.to_str().unwrap()])
             .status
             .success()
     );
@@ -197,11 +172,11 @@ fn offices_import_all_or_nothing_with_row_numbers() {
 #[::core::prelude::v1::test]
 fn migrate_and_backup() {
     let test_db = TestDb::new();
-    let out = techreg(&test_db, &["migrate"], "");
+    let out = techreg(&test_db, &["migrate"]);
     assert!(out.status.success(), "{}", text(&out.stderr));
     let backup = std::env::temp_dir().join(format!("techreg_backup_{}.db", std::process::id()));
     let _ = std::fs::remove_file(&backup);
-    let out = techreg(&test_db, &["backup", "--out", backup.to_str().unwrap()], "");
+    let out = techreg(&test_db, &["backup", "--out", backup.to_str().unwrap()]);
     if test_db.is_postgres() {
         assert!(!out.status.success());
         assert!(text(&out.stderr).contains("pg_dump"));
@@ -209,7 +184,7 @@ fn migrate_and_backup() {
         assert!(out.status.success(), "{}", text(&out.stderr));
         let copy = db::open(&format!("sqlite://{}", backup.display()), 1).unwrap();
         assert_eq!(db::offices::count(&mut copy.get().unwrap()).unwrap(), 0);
-        let again = techreg(&test_db, &["backup", "--out", backup.to_str().unwrap()], "");
+        let again = techreg(&test_db, &["backup", "--out", backup.to_str().unwrap()]);
         assert!(
             !again.status.success(),
             "an existing file is never overwritten"

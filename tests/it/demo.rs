@@ -7,9 +7,9 @@
 use std::collections::HashMap;
 use std::path::{Path, PathBuf};
 
-use crate::batch::{techreg, text};
 use crate::report::OutDir;
 use crate::support::TestDb;
+use crate::support::{techreg, text};
 
 fn reference_dir() -> Option<PathBuf> {
     let dir = std::env::var_os("TECHREG_REFERENCE_DIR")

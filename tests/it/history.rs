@@ -1,8 +1,9 @@
 //! `techreg import history FILE` (interchange §3): all or nothing, exact fen, years replaced
 //! one by one, the rule for years with registered contracts, the audit entry.
 
-use crate::batch::{Row, TempFile, csv, db_with_offices, techreg, text};
+use crate::batch::{Row, csv, db_with_offices};
 use crate::support::TestDb;
+use crate::support::{TempFile, techreg, text};
 use techreg::db::history::{CategoryFigures, HistoryRow};
 use techreg::db::{self, DbPool};
 

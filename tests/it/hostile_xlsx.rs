@@ -4,13 +4,10 @@
 //! server keeps serving. The workbooks are written part by part at run time.
 
 use std::io::Write;
-use std::path::PathBuf;
-use std::process::{Command, Output, Stdio};
-use std::sync::atomic::{AtomicUsize, Ordering};
 
 use reqwest::multipart::{Form, Part};
 
-use crate::support::{Client, Page, TestApp, TestDb};
+use crate::support::{Client, Page, TempFile, TestApp, TestDb, techreg};
 
 const MAIN_NS: &str = "http://schemas.openxmlformats.org/spreadsheetml/2006/main";
 const REL_NS: &str = "http://schemas.openxmlformats.org/officeDocument/2006/relationships";
@@ -167,42 +164,4 @@ async fn upload(c: &Client<'_>, name: &str, bytes: Vec<u8>) -> Page {
         .await
         .expect("POST");
     Page::read(res).await
-}
-
-fn techreg(db: &TestDb, args: &[&str]) -> Output {
-    Command::new(env!("CARGO_BIN_EXE_techreg"))
-        .arg("--database-url")
-        .arg(&db.url)
-        .args(args)
-        .env_remove("DATABASE_URL")
-        .stdin(Stdio::null())
-        .output()
-        .expect("run techreg")
-}
-
-static NEXT_FILE: AtomicUsize = AtomicUsize::new(0);
-
-/// A file in the temp directory, removed on drop.
-struct TempFile(PathBuf);
-
-impl TempFile {
-    fn new(name: &str, bytes: &[u8]) -> TempFile {
-        let path = std::env::temp_dir().join(format!(
-            "techreg_hostile_{}_{}_{name}",
-            std::process::id(),
-            NEXT_FILE.fetch_add(1, Ordering::Relaxed)
-        ));
-        std::fs::write(&path, bytes).expect("write temp file");
-        TempFile(path)
-    }
-
-    fn path(&self) -> &str {
-        self.0.to_str().expect("utf-8 temp path")
-    }
-}
-
-impl Drop for TempFile {
-    fn drop(&mut self) {
-        let _ = std::fs::remove_file(&self.0);
-    }
 }

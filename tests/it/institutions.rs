@@ -4,7 +4,8 @@
 
 use std::path::PathBuf;
 
-use crate::batch::{Row, TempFile, csv, techreg, text};
+use crate::batch::{Row, csv};
+use crate::support::{TempFile, techreg, text};
 use crate::support::{TestApp, TestDb};
 use techreg::audit::Actor;
 use techreg::db::institutions::InstitutionRow;
@@ -71,12 +72,12 @@ fn an_import_replaces_the_whole_list_in_file_order_and_is_audited() {
     assert_eq!(audit.len(), 1);
     assert_eq!(audit[0].object_type, "institution");
     // The temporary file's name ends with the given one.
-    assert!(audit[0].object_id.starts_with("techreg_batch_"));
+    assert!(audit[0].object_id.starts_with("techreg_test_"));
     assert!(audit[0].actor.starts_with("cli:"), "{}", audit[0].actor);
     assert!(
         audit[0]
             .summary
-            .starts_with("导入国家技术转移示范机构名单（techreg_batch_"),
+            .starts_with("导入国家技术转移示范机构名单（techreg_test_"),
         "{}",
         audit[0].summary
     );

@@ -4,8 +4,9 @@
 use std::path::PathBuf;
 use std::process::Output;
 
-use crate::batch::{Row, TempFile, csv, techreg, text};
+use crate::batch::{Row, csv};
 use crate::support::TestDb;
+use crate::support::{TempFile, techreg, text};
 use techreg::db;
 
 /// A database with the demo offices and five registered contracts: three in 2016 (北京 ×2,

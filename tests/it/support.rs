@@ -1,8 +1,10 @@
 //! Test support: a fresh database per test on either backend, and the real app served on a
 //! random loopback port.
 
+use std::io::Write;
 use std::net::TcpListener;
 use std::path::PathBuf;
+use std::process::{Command, Output, Stdio};
 use std::sync::Arc;
 use std::sync::atomic::{AtomicUsize, Ordering};
 
@@ -304,4 +306,63 @@ pub fn audit_entries(test_db: &TestDb, action: &str) -> Vec<db::audit::AuditRow>
         50,
     )
     .expect("audit entries")
+}
+
+// ---------------------------------------------------------------------------------------------
+// The command line
+
+/// Runs the `techreg` binary on `db` with `args`, nothing on stdin.
+pub fn techreg(db: &TestDb, args: &[&str]) -> Output {
+    techreg_with_input(db, args, None)
+}
+
+/// Runs the `techreg` binary on `db` with `args`, `input` written to its stdin.
+pub fn techreg_with_input(db: &TestDb, args: &[&str], input: Option<&str>) -> Output {
+    let mut child = Command::new(env!("CARGO_BIN_EXE_techreg"))
+        .arg("--database-url")
+        .arg(&db.url)
+        .args(args)
+        .env_remove("DATABASE_URL")
+        .stdin(if input.is_some() {
+            Stdio::piped()
+        } else {
+            Stdio::null()
+        })
+        .stdout(Stdio::piped())
+        .stderr(Stdio::piped())
+        .spawn()
+        .expect("run techreg");
+    if let (Some(text), Some(mut stdin)) = (input, child.stdin.take()) {
+        stdin.write_all(text.as_bytes()).expect("write stdin");
+    }
+    child.wait_with_output().expect("techreg output")
+}
+
+pub fn text(b: &[u8]) -> String {
+    String::from_utf8_lossy(b).into_owned()
+}
+
+/// A file in the temp directory, removed on drop.
+pub struct TempFile(PathBuf);
+
+impl TempFile {
+    pub fn new(name: &str, bytes: &[u8]) -> TempFile {
+        let path = std::env::temp_dir().join(format!(
+            "techreg_test_{}_{}_{name}",
+            std::process::id(),
+            COUNTER.fetch_add(1, Ordering::Relaxed)
+        ));
+        std::fs::write(&path, bytes).expect("write temp file");
+        TempFile(path)
+    }
+
+    pub fn path(&self) -> &str {
+        self.0.to_str().expect("UTF-8 temp path")
+    }
+}
+
+impl Drop for TempFile {
+    fn drop(&mut self) {
+        let _ = std::fs::remove_file(&self.0);
+    }
 }

@@ -7,8 +7,9 @@ use chrono::Datelike;
 use diesel::connection::SimpleConnection;
 use diesel::prelude::*;
 
-use crate::batch::{Row, TempFile, csv, techreg, text};
+use crate::batch::{Row, csv};
 use crate::report::{OutDir, line, report, rows, seeded};
+use crate::support::{TempFile, techreg, text};
 use crate::support::{TestApp, TestDb};
 use techreg::audit::Actor;
 use techreg::batch::{self, Importer};
