@@ -516,6 +516,7 @@ fn fit_amounts(rng: &mut Rng, dims: &Dims, plan: &mut [Planned], total: i64) {
         .collect();
     for _round in 0..1000 {
         let mut worst: f64 = 0.0;
+        let mut worst_at = (0, 0);
         for (d, target) in targets.iter().enumerate() {
             let mut sums = vec![0.0; target.len()];
             for (p, a) in plan.iter().zip(&amount) {
@@ -526,9 +527,10 @@ fn fit_amounts(rng: &mut Rng, dims: &Dims, plan: &mut [Planned], total: i64) {
                 .zip(target)
                 .map(|(&s, &t)| if s > 0.0 { t / s } else { 1.0 })
                 .collect();
-            for f in &factor {
-                if *f > 0.0 {
-                    worst = worst.max((f - 1.0).abs());
+            for (i, f) in factor.iter().enumerate() {
+                if *f > 0.0 && (f - 1.0).abs() > worst {
+                    worst = (f - 1.0).abs();
+                    worst_at = (d, i);
                 }
             }
             for (p, a) in plan.iter().zip(amount.iter_mut()) {
@@ -536,7 +538,11 @@ fn fit_amounts(rng: &mut Rng, dims: &Dims, plan: &mut [Planned], total: i64) {
             }
         }
         if std::env::var_os("TECHREG_DEMO_DEBUG").is_some() && _round % 50 == 0 {
-            eprintln!("ipf round {_round}: worst factor {worst}");
+            let (d, i) = worst_at;
+            eprintln!(
+                "ipf round {_round}: worst factor {worst} (dimension {d}, {})",
+                dims.rows[d][i].label
+            );
         }
         if worst < 1e-7 {
             break;
