@@ -88,9 +88,23 @@ pub fn report(pool: &DbPool, year: i32, scope: &Scope) -> Result<Report, StatsEr
     Ok(compute(&mut conn, helper.as_deref_mut(), year, scope)?.0)
 }
 
-/// The figures of one year's contracts within `scope`.
-fn figures_of(conn: &mut DbConn, year: i32, scope: &Scope) -> Result<Figures, StatsError> {
-    Ok(Figures::compute(&db::stats::year_facts(conn, year, scope)?))
+/// Per series year and category code: contracts and 成交额 (fen).
+type SeriesTotals = Vec<(i32, String, i64, i128)>;
+
+/// What one connection reads for a report: the figures of `year`'s contracts (if asked) and
+/// the category totals of the series years `series.0..=series.1`, within `scope`'s authority.
+fn read_share(
+    conn: &mut DbConn,
+    year: Option<i32>,
+    series: (i32, i32),
+    scope: &Scope,
+) -> Result<(Option<Figures>, SeriesTotals), StatsError> {
+    let figures = match year {
+        Some(y) => Some(Figures::compute(&db::stats::year_facts(conn, y, scope)?)),
+        None => None,
+    };
+    let totals = db::stats::category_totals(conn, series.0, series.1, scope.authority.as_deref())?;
+    Ok((figures, totals))
 }
 
 /// The tables of `year` from its contracts as they are now, checked, and the year's figures.
@@ -114,39 +128,41 @@ fn compute(
             history.insert(h.year, history_year(&h));
         }
     }
-    let (current, computed_prior) = match (frozen.contains_key(&(year - 1)), helper) {
-        (true, _) => (figures_of(conn, year, scope)?, None),
-        (false, Some(helper)) => {
-            let (current, prior) = std::thread::scope(|s| {
-                let prior = s.spawn(|| figures_of(helper, year - 1, scope));
-                let current = figures_of(conn, year, scope);
-                let prior = prior
-                    .join()
-                    .unwrap_or_else(|panic| std::panic::resume_unwind(panic));
-                (current, prior)
-            });
-            (current?, Some(prior?))
-        }
-        (false, None) => (
-            figures_of(conn, year, scope)?,
-            Some(figures_of(conn, year - 1, scope)?),
+    // Each connection reads one year's contracts and half of the older series years.
+    let prior_year = (!frozen.contains_key(&(year - 1))).then_some(year - 1);
+    let middle = year - SERIES_YEARS / 2 - 1;
+    let ((current, mut series), (computed_prior, older)) = match helper {
+        Some(helper) => std::thread::scope(|s| {
+            let other =
+                s.spawn(|| read_share(helper, prior_year, (year - SERIES_YEARS, middle), scope));
+            let mine = read_share(conn, Some(year), (middle + 1, year - 2), scope);
+            let other = other
+                .join()
+                .unwrap_or_else(|panic| std::panic::resume_unwind(panic));
+            Ok::<_, StatsError>((mine?, other?))
+        })?,
+        None => (
+            read_share(conn, Some(year), (middle + 1, year - 2), scope)?,
+            read_share(conn, prior_year, (year - SERIES_YEARS, middle), scope)?,
         ),
     };
+    let current = current.ok_or(StatsError::NoData(year))?;
+    series.extend(older);
     let prior = computed_prior.as_ref().or_else(|| frozen.get(&(year - 1)));
     // Older years of the series from their contracts, where they have any and are not closed.
     let mut counted: BTreeMap<i32, HistoryYear> = BTreeMap::new();
-    for (y, code, count, fen) in db::stats::category_totals(conn, year - SERIES_YEARS, year - 2)? {
+    for (y, code, count, fen) in series {
         if frozen.contains_key(&y) {
             continue;
         }
         let entry = counted.entry(y).or_default();
         let add = |slot: &mut Option<i64>, n: i64| *slot = Some(slot.unwrap_or(0) + n);
         add(&mut entry.count, count);
-        entry.fen = Some(entry.fen.unwrap_or(0) + i128::from(fen));
+        entry.fen = Some(entry.fen.unwrap_or(0) + fen);
         if let Some(i) = category::CATEGORY_ROWS.iter().position(|r| r.covers(&code)) {
             let (c, f) = &mut entry.categories[i];
             add(c, count);
-            *f = Some(f.unwrap_or(0) + i128::from(fen));
+            *f = Some(f.unwrap_or(0) + fen);
         }
     }
     for (y, mut totals) in counted {
@@ -193,13 +209,13 @@ pub fn year_totals(
     to: i32,
 ) -> diesel::QueryResult<Vec<(i32, i64, i128)>> {
     let mut out: Vec<(i32, i64, i128)> = Vec::new();
-    for (y, _, count, fen) in db::stats::category_totals(conn, from, to)? {
+    for (y, _, count, fen) in db::stats::category_totals(conn, from, to, None)? {
         match out.last_mut() {
             Some((last, n, f)) if *last == y => {
                 *n += count;
-                *f += i128::from(fen);
+                *f += fen;
             }
-            _ => out.push((y, count, i128::from(fen))),
+            _ => out.push((y, count, fen)),
         }
     }
     Ok(out)

@@ -39,12 +39,14 @@ pub struct ReportArgs {
 pub fn run(database_url: &str, args: ReportArgs) -> anyhow::Result<()> {
     // Two connections: the year and its prior year are read at once.
     let pool = db::open(database_url, 2)?;
+    // Refused before the tables are computed, which takes a while on a national year.
+    refuse_existing(&args.out, &file_names(args.format), args.force)?;
     let report = statistics::report(&pool, args.year, &Scope::national())?;
     let files: Vec<(String, Vec<u8>)> = match args.format {
         Format::Csv => report
             .tables
             .iter()
-            .map(|t| (tables::csv_name(t), t.csv().into_bytes()))
+            .map(|t| (tables::csv_name(t.id), t.csv().into_bytes()))
             .collect(),
         Format::Json => vec![(
             "tables.json".to_owned(),
@@ -78,13 +80,32 @@ pub fn run(database_url: &str, args: ReportArgs) -> anyhow::Result<()> {
     Ok(())
 }
 
+/// The files a report in `format` writes.
+fn file_names(format: Format) -> Vec<String> {
+    match format {
+        Format::Csv => crate::stats::spec::TABLES
+            .iter()
+            .map(|t| tables::csv_name(t.id))
+            .collect(),
+        Format::Json => vec!["tables.json".to_owned()],
+        Format::Xlsx => vec!["tables.xlsx".to_owned()],
+    }
+}
+
+/// Existing files of an earlier report are refused unless `force`.
+fn refuse_existing(dir: &Path, names: &[String], force: bool) -> anyhow::Result<()> {
+    if !force && let Some(name) = names.iter().find(|name| dir.join(name).exists()) {
+        bail!("{} 已存在；如需覆盖请加 --force", dir.join(name).display());
+    }
+    Ok(())
+}
+
 /// Writes every file or none: existing files are refused unless `force`, each file goes to a
 /// temporary name first, and only when all are written are they renamed into place.
 fn write_all(dir: &Path, files: &[(String, Vec<u8>)], force: bool) -> anyhow::Result<()> {
     std::fs::create_dir_all(dir).with_context(|| format!("无法创建目录 {}", dir.display()))?;
-    if !force && let Some((name, _)) = files.iter().find(|(name, _)| dir.join(name).exists()) {
-        bail!("{} 已存在；如需覆盖请加 --force", dir.join(name).display());
-    }
+    let names: Vec<String> = files.iter().map(|(name, _)| name.clone()).collect();
+    refuse_existing(dir, &names, force)?;
     let mut written: Vec<PathBuf> = Vec::new();
     let result = (|| -> anyhow::Result<()> {
         for (name, bytes) in files {

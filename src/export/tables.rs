@@ -7,8 +7,8 @@ use serde_json::{Map, Value};
 use crate::stats::{Cell, Table};
 
 /// The file name of a table's CSV (`A04.csv`).
-pub fn csv_name(table: &Table) -> String {
-    format!("{}.csv", table.id)
+pub fn csv_name(table_id: &str) -> String {
+    format!("{table_id}.csv")
 }
 
 /// `tables.json`: an object keyed by table id, each with `title`, `columns` and `rows`

@@ -3,6 +3,8 @@
 
 use std::path::PathBuf;
 
+use chrono::Datelike;
+
 use crate::support::{DEMO_PASSWORD, TestApp};
 use crate::webdriver::{self, DEFAULT_WAIT};
 
@@ -393,6 +395,89 @@ async fn a_contract_is_returned_corrected_and_registered_in_the_browser() -> any
     browser
         .screenshot(dir.join("review-registered.png"))
         .await?;
+    browser.quit().await?;
+    Ok(())
+}
+
+#[actix_web::test]
+async fn the_ministry_closes_and_reopens_a_year_in_the_browser() -> anyhow::Result<()> {
+    let Some(browser) = webdriver::start_browser().await else {
+        return Ok(());
+    };
+    let app = TestApp::demo().await;
+    {
+        let mut conn = app.conn();
+        let file = crate::batch::csv(&crate::report::rows());
+        techreg::batch::import_file(
+            &mut conn,
+            &techreg::audit::Actor::cli(),
+            &techreg::batch::Importer::Operator,
+            "seed.csv",
+            file.as_bytes(),
+            techreg::db::now(),
+        )
+        .expect("import");
+    }
+    let dir = shots();
+    sign_in(&browser, &app, "ministry").await?;
+    browser.click_and_wait("a[href='/stats/close']").await?;
+    let years = browser.find("main").await?.text().await?;
+    assert!(years.contains("2016 年"), "{years}");
+    browser.screenshot(dir.join("stats-years.png")).await?;
+
+    // The running year warns before it is closed.
+    let this_year = techreg::domain::dates::today_cst(chrono::Utc::now()).year();
+    browser
+        .goto(&app.url(&format!("/stats/{this_year}/close")))
+        .await?;
+    let warning = browser
+        .wait_for(".notice-warn", DEFAULT_WAIT)
+        .await?
+        .text()
+        .await?;
+    assert!(
+        warning.contains(&format!("{this_year} 年尚未结束")),
+        "{warning}"
+    );
+    browser
+        .screenshot(dir.join("stats-close-unfinished.png"))
+        .await?;
+
+    // 2016 is over: no warning; closing freezes it.
+    browser.goto(&app.url("/stats/2016/close")).await?;
+    assert!(browser.try_find(".notice-warn").await?.is_none());
+    browser.click_and_wait("main form .actions button").await?;
+    let closed = browser.find("main").await?.text().await?;
+    assert!(
+        closed.contains("已关闭") && closed.contains("冻结合同 3 项"),
+        "{closed}"
+    );
+    browser.screenshot(dir.join("stats-closed.png")).await?;
+
+    // Reopening without a reason keeps the year closed and says why; with one it reopens.
+    browser
+        .execute(
+            "document.getElementById('reason').removeAttribute('required')",
+            &[],
+        )
+        .await?;
+    browser.click_and_wait("main form .actions button").await?;
+    let error = browser
+        .wait_for(".field-error", DEFAULT_WAIT)
+        .await?
+        .text()
+        .await?;
+    assert!(error.contains("理由"), "{error}");
+    browser
+        .fill("#reason", "发现两项合同登记日期有误，需更正")
+        .await?;
+    browser.click_and_wait("main form .actions button").await?;
+    let reopened = browser.find("main").await?.text().await?;
+    assert!(
+        reopened.contains("未关闭") && reopened.contains("发现两项合同登记日期有误"),
+        "{reopened}"
+    );
+    browser.screenshot(dir.join("stats-reopened.png")).await?;
     browser.quit().await?;
     Ok(())
 }
