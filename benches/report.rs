@@ -5,7 +5,8 @@
 //!
 //! Fills a database with N registered demo years ending in 2016 (default 2: 2015 and 2016, about
 //! 307k and 320k contracts; `--years 10` makes 2007–2016, about 3.2M) by running
-//! `techreg demo --year Y` for Y = 2016−N+2, …, 2016 step 2, each through the import path. Then
+//! `techreg demo --year Y` for Y = 2016−N+2, …, 2016 step 2, each through the import path and
+//! scaled up so that every pair is as large as 2015 and 2016. Then
 //! runs `techreg report --year 2016 --format csv --out DIR` five times under `/usr/bin/time`
 //! (wall time and peak RSS of the process; the median run is printed). PostgreSQL (the local
 //! socket, or `TECHREG_BENCH_PG`, a maintenance URL) gets a fresh database filled the same way.
@@ -28,7 +29,7 @@ const RUNS: usize = 5;
 
 struct Args {
     years: i32,
-    scale: Option<String>,
+    scale: f64,
     postgres: bool,
     keep: bool,
 }
@@ -46,7 +47,7 @@ fn args() -> Args {
             .and_then(|v| v.parse().ok())
             .unwrap_or(2)
             .max(2),
-        scale: value("--scale"),
+        scale: value("--scale").and_then(|v| v.parse().ok()).unwrap_or(1.0),
         postgres: !all.iter().any(|a| a == "--no-postgres"),
         keep: all.iter().any(|a| a == "--keep"),
     }
@@ -86,15 +87,19 @@ fn demo_years(years: i32) -> Vec<i32> {
     (first..=YEAR).step_by(2).collect()
 }
 
+/// The demo's scale for the pair ending in `y`: the demo shrinks years before 2016 by 2016's
+/// growth in contracts (320,437 over 307,132), which this undoes, so that every year is as
+/// large as 2015 and 2016 are.
+fn full_size(y: i32, scale: f64) -> f64 {
+    scale * (320_437.0_f64 / 307_132.0).powi(YEAR - y)
+}
+
 fn fill(url: &str, a: &Args) -> anyhow::Result<()> {
     for y in demo_years(a.years) {
         let started = Instant::now();
         let year = y.to_string();
-        let mut cmd = vec!["demo", "--year", year.as_str()];
-        if let Some(s) = &a.scale {
-            cmd.extend(["--scale", s.as_str()]);
-        }
-        techreg(url, &cmd)?;
+        let scale = format!("{:.6}", full_size(y, a.scale));
+        techreg(url, &["demo", "--year", &year, "--scale", &scale])?;
         println!(
             "  filled {} and {y} in {:.1} s",
             y - 1,
@@ -293,10 +298,11 @@ fn run(a: Args) -> anyhow::Result<()> {
     println!(
         "report of {YEAR} with {} demo years in the database{}",
         a.years,
-        a.scale
-            .as_deref()
-            .map(|s| format!(" (scale {s})"))
-            .unwrap_or_default()
+        if a.scale == 1.0 {
+            String::new()
+        } else {
+            format!(" (scale {})", a.scale)
+        }
     );
     let sqlite = work_dir().join(format!("report-{}y.db", a.years));
     if !(a.keep && sqlite.exists()) {

@@ -103,7 +103,10 @@ pub enum DemoError {
     YearsTaken(String),
     #[error("年份 {0} 无效：演示年份应在 1990 年至今年之间")]
     BadYear(i32),
-    #[error("比例 {0} 无效：--scale 应大于 0 且不超过 1（例如 0.01 表示百分之一规模）")]
+    #[error(
+        "比例 {0} 无效：--scale 应大于 0 且不超过 {max}（例如 0.01 表示百分之一规模）",
+        max = national::MAX_SCALE
+    )]
     BadScale(f64),
     #[error("写入演示登记机构失败：{0}")]
     Offices(String),
@@ -186,7 +189,7 @@ pub fn national_years(
     if !(1990..=today.year()).contains(&size.year) {
         return Err(DemoError::BadYear(size.year));
     }
-    if !(size.scale > 0.0 && size.scale <= 1.0) {
+    if !(size.scale > 0.0 && size.scale <= national::MAX_SCALE) {
         return Err(DemoError::BadScale(size.scale));
     }
     let years = [size.year - 1, size.year];

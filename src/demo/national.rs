@@ -28,12 +28,16 @@ use crate::export::contracts_csv::ContractRecord;
 /// The year the embedded shape describes (the 2016 report's current year).
 pub const SHAPE_YEAR: i32 = 2016;
 
+/// Largest `--scale`: twice the published year, for benchmarks that want full-size earlier
+/// years (the demo's years before 2016 shrink by 2016's growth).
+pub const MAX_SCALE: f64 = 2.0;
+
 /// Which years and how large.
 #[derive(Debug, Clone, Copy, PartialEq)]
 pub struct Size {
     /// The later of the two generated years.
     pub year: i32,
-    /// Fraction of the national size (1.0 = about 320,000 contracts in the shape year).
+    /// Size against the published one (1.0 = about 320,000 contracts in the shape year).
     pub scale: f64,
 }
 

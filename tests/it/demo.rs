@@ -337,11 +337,13 @@ fn a_year_that_has_contracts_is_refused() {
         "{}",
         text(&again.stderr)
     );
-    let bad = techreg(&db, &["demo", "--year", "2018", "--scale", "0"]);
-    assert!(!bad.status.success());
-    assert!(
-        text(&bad.stderr).contains("--scale"),
-        "{}",
-        text(&bad.stderr)
-    );
+    for scale in ["0", "2.5"] {
+        let bad = techreg(&db, &["demo", "--year", "2018", "--scale", scale]);
+        assert!(!bad.status.success());
+        assert!(
+            text(&bad.stderr).contains("--scale 应大于 0 且不超过 2"),
+            "{}",
+            text(&bad.stderr)
+        );
+    }
 }

@@ -8,6 +8,8 @@ use crate::batch::{Row, csv};
 use crate::support::TestDb;
 use crate::support::{TempFile, techreg, text};
 use techreg::db;
+use techreg::db::stats::Scope;
+use techreg::statistics;
 
 /// A database with the demo offices and five registered contracts: three in 2016 (北京 ×2,
 /// 广州), two in 2015 (北京, 深圳).
@@ -201,4 +203,52 @@ fn a_year_without_figures_is_a_clear_error_and_writes_nothing() {
         ],
     );
     assert!(!bad.status.success());
+}
+
+/// A report of one authority counts that authority's contracts only: in the year, in its prior
+/// year and in the older years of the series alike.
+#[test]
+fn a_report_of_one_authority_counts_its_contracts_only() {
+    let test_db = seeded();
+    let older = [
+        Row::registered("11", "二〇一三甲", "2013110101000001", "2013-06-01")
+            .set("total_amount_yuan", "3000000")
+            .set("technical_amount_yuan", "3000000"),
+        Row::registered("30", "二〇一三乙", "2013440101000001", "2013-06-01")
+            .set("total_amount_yuan", "7000000")
+            .set("technical_amount_yuan", "7000000"),
+    ];
+    let file = TempFile::new("older.csv", csv(&older).as_bytes());
+    let out = techreg(&test_db, &["import", "contracts", file.path()]);
+    assert!(out.status.success(), "{}", text(&out.stderr));
+
+    let pool = db::open(&test_db.url, 2).expect("open");
+    let a01 = |scope: &Scope| {
+        let report = statistics::report(&pool, 2016, scope).expect("report");
+        report
+            .tables
+            .iter()
+            .find(|t| t.id == "A01")
+            .expect("A01")
+            .csv()
+    };
+    let beijing = Scope {
+        authority: Some("110000".to_owned()),
+        ..Scope::default()
+    };
+    let scoped = a01(&beijing);
+    assert_eq!(line(&scoped, "合同数/项"), "合同数/项,,0,item,项,,,1,,1,2");
+    assert_eq!(
+        line(&scoped, "成交总额/亿元"),
+        "成交总额/亿元,,0,item,亿元,,,0.03,,0.10,0.25"
+    );
+    let national = a01(&Scope::national());
+    assert_eq!(
+        line(&national, "合同数/项"),
+        "合同数/项,,0,item,项,,,2,,2,3"
+    );
+    assert_eq!(
+        line(&national, "成交总额/亿元"),
+        "成交总额/亿元,,0,item,亿元,,,0.10,,0.14,0.26"
+    );
 }
