@@ -50,6 +50,12 @@ impl Row {
             .set("valid_to", &format!("{year}-12-31"))
     }
 
+    /// The same 成交额 and 技术交易额 (元).
+    pub(crate) fn amount(self, yuan: &str) -> Row {
+        self.set("total_amount_yuan", yuan)
+            .set("technical_amount_yuan", yuan)
+    }
+
     pub(crate) fn set(mut self, column: &str, value: &str) -> Row {
         match self.0.iter_mut().find(|(k, _)| k == column) {
             Some((_, v)) => *v = value.to_owned(),
@@ -169,8 +175,7 @@ fn problem_lines_have_the_exact_format() {
         .set("buyer_admin_code", "440106")
         .set("buyer_nature_code", "150");
     let small = Row::submitted("11", "项目丁")
-        .set("total_amount_yuan", "800")
-        .set("technical_amount_yuan", "800")
+        .amount("800")
         .set("non_technical_note", "");
     let mut text = csv(&[
         good.clone(),
@@ -554,8 +559,7 @@ fn history() -> Vec<Row> {
             .set("buyer_uscc", &id_number("11010519491231002"))
             .set("buyer_admin_code", "110105")
             .set("buyer_representative", "")
-            .set("total_amount_yuan", "20000")
-            .set("technical_amount_yuan", "20000")
+            .amount("20000")
             .set("non_technical_note", "")
             .set("is_related", "1"),
         Row::registered("12", "往年合同", "2024440101000050", "2024-11-30"),
@@ -769,8 +773,7 @@ async fn a_clerk_uploads_the_offices_submitted_contracts() {
         csv(&[
             Row::submitted("11", "<b>网页导入</b>一"),
             Row::submitted("24", "网页导入二")
-                .set("total_amount_yuan", "900")
-                .set("technical_amount_yuan", "900")
+                .amount("900")
                 .set("non_technical_note", ""),
         ])
         .into_bytes(),

@@ -205,9 +205,7 @@ fn the_report_prints_the_imported_list_as_the_reference_a15() {
     let test_db = TestDb::new();
     techreg::demo::seed_accounts_if_empty(&mut pool(&test_db).get().unwrap()).expect("seed");
     let rows = [
-        Row::registered("11", "二〇一六甲", "2016110101000001", "2016-03-01")
-            .set("total_amount_yuan", "20000000")
-            .set("technical_amount_yuan", "20000000"),
+        Row::registered("11", "二〇一六甲", "2016110101000001", "2016-03-01").amount("20000000"),
     ];
     let file = TempFile::new("contracts.csv", csv(&rows).as_bytes());
     let out = techreg(&test_db, &["import", "contracts", file.path()]);

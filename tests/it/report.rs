@@ -27,22 +27,13 @@ pub(crate) fn seeded() -> TestDb {
 /// The five contracts of [`seeded`].
 pub(crate) fn rows() -> Vec<Row> {
     vec![
-        Row::registered("11", "二〇一六甲", "2016110101000001", "2016-03-01")
-            .set("total_amount_yuan", "20000000")
-            .set("technical_amount_yuan", "20000000"),
+        Row::registered("11", "二〇一六甲", "2016110101000001", "2016-03-01").amount("20000000"),
         Row::registered("24", "二〇一六乙", "2016110101000002", "2016-05-01")
             .set("ip_code", "01")
-            .set("total_amount_yuan", "5000000")
-            .set("technical_amount_yuan", "5000000"),
-        Row::registered("30", "二〇一六丙", "2016440101000001", "2016-07-01")
-            .set("total_amount_yuan", "1000000")
-            .set("technical_amount_yuan", "1000000"),
-        Row::registered("11", "二〇一五甲", "2015110101000001", "2015-03-01")
-            .set("total_amount_yuan", "10000000")
-            .set("technical_amount_yuan", "10000000"),
-        Row::registered("41", "二〇一五乙", "2015440301000001", "2015-04-01")
-            .set("total_amount_yuan", "4000000")
-            .set("technical_amount_yuan", "4000000"),
+            .amount("5000000"),
+        Row::registered("30", "二〇一六丙", "2016440101000001", "2016-07-01").amount("1000000"),
+        Row::registered("11", "二〇一五甲", "2015110101000001", "2015-03-01").amount("10000000"),
+        Row::registered("41", "二〇一五乙", "2015440301000001", "2015-04-01").amount("4000000"),
     ]
 }
 
@@ -211,12 +202,8 @@ fn a_year_without_figures_is_a_clear_error_and_writes_nothing() {
 fn a_report_of_one_authority_counts_its_contracts_only() {
     let test_db = seeded();
     let older = [
-        Row::registered("11", "二〇一三甲", "2013110101000001", "2013-06-01")
-            .set("total_amount_yuan", "3000000")
-            .set("technical_amount_yuan", "3000000"),
-        Row::registered("30", "二〇一三乙", "2013440101000001", "2013-06-01")
-            .set("total_amount_yuan", "7000000")
-            .set("technical_amount_yuan", "7000000"),
+        Row::registered("11", "二〇一三甲", "2013110101000001", "2013-06-01").amount("3000000"),
+        Row::registered("30", "二〇一三乙", "2013440101000001", "2013-06-01").amount("7000000"),
     ];
     let file = TempFile::new("older.csv", csv(&older).as_bytes());
     let out = techreg(&test_db, &["import", "contracts", file.path()]);

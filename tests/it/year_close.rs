@@ -198,12 +198,8 @@ fn a_closed_year_takes_no_registered_contracts_and_bad_years_are_refused() {
     let db = seeded();
     run_ok(&db, &["year", "close", "2016"]);
     let late = [
-        Row::registered("11", "二〇一六补录", "2016110101000009", "2016-12-30")
-            .set("total_amount_yuan", "300000")
-            .set("technical_amount_yuan", "300000"),
-        Row::registered("11", "二〇一五补录", "2015110101000009", "2015-12-30")
-            .set("total_amount_yuan", "300000")
-            .set("technical_amount_yuan", "300000"),
+        Row::registered("11", "二〇一六补录", "2016110101000009", "2016-12-30").amount("300000"),
+        Row::registered("11", "二〇一五补录", "2015110101000009", "2015-12-30").amount("300000"),
     ];
     let file = TempFile::new("late.csv", csv(&late).as_bytes());
     let err = run_err(&db, &["import", "contracts", file.path()]);
