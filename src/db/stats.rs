@@ -41,8 +41,10 @@ fn year_bounds(year: i32) -> Option<(NaiveDate, NaiveDate)> {
     ))
 }
 
-/// The text columns a statistic reads, joined by the database into one text per contract
-/// (see [`PackedRow`]); the seller's name is last since it is the only free text.
+/// The text columns a statistic reads, in the order of the generated column `stats_codes`
+/// that joins them (migration `2026-12-03-000001_statistics_codes`, kept in the covering index
+/// `contracts_by_registration`; see [`PackedRow`]). The seller's name is last since it is the
+/// only free text.
 const PACKED_COLUMNS: [&str; 15] = [
     "registration_number",
     "office_code",
@@ -64,29 +66,8 @@ const PACKED_COLUMNS: [&str; 15] = [
 /// Separates the packed columns (U+001F): control characters never survive the input checks.
 const SEPARATOR: u8 = 0x1f;
 
-/// The one packed column that may be NULL (every other is `NOT NULL DEFAULT ''`).
-const NULLABLE: &str = "registration_number";
-
-/// `concat_ws('<US>', COALESCE(registration_number, ''), office_code, …)` over
-/// [`PACKED_COLUMNS`], valid on both backends (SQLite 3.44 and later); the database sizes the
-/// text once. `concat_ws` skips NULLs, so the nullable column is coalesced to keep its place.
-fn packed_sql() -> String {
-    let columns: Vec<String> = PACKED_COLUMNS
-        .iter()
-        .map(|&c| {
-            if c == NULLABLE {
-                format!("COALESCE({c}, '')")
-            } else {
-                c.to_owned()
-            }
-        })
-        .collect();
-    format!(
-        "concat_ws('{}', {})",
-        char::from(SEPARATOR),
-        columns.join(", ")
-    )
-}
+/// The generated column (not in `schema.rs`: nothing writes it, only this scan reads it).
+const PACKED: &str = "stats_codes";
 
 /// A text held inline: one contract's text columns packed into one value (decoding a row
 /// costs one text field instead of fifteen), or a single code; no allocation for any but
@@ -227,7 +208,7 @@ pub fn year_facts(conn: &mut DbConn, year: i32, scope: &Scope) -> QueryResult<Ye
     }
     let rows = q
         .select((
-            sql::<Text>(&packed_sql()),
+            sql::<Text>(PACKED),
             contracts::registered_on,
             contracts::total_fen,
         ))
@@ -349,17 +330,32 @@ mod tests {
         assert!(row.codes(None, None).is_err());
     }
 
+    /// Each backend's migration joins exactly [`PACKED_COLUMNS`], in order, with the separator
+    /// (the nullable registration number coalesced so that it keeps its place).
     #[test]
-    fn the_packing_expression_names_every_column_once() {
-        let sql = packed_sql();
-        let inner = sql
-            .strip_prefix("concat_ws('\u{1f}', ")
-            .and_then(|s| s.strip_suffix(')'))
-            .expect("concat_ws");
-        let rest = inner
-            .strip_prefix("COALESCE(registration_number, ''), ")
-            .expect("the nullable column first, coalesced");
-        let named: Vec<&str> = rest.split(", ").collect();
-        assert_eq!(&named[..], &PACKED_COLUMNS[1..]);
+    fn the_generated_column_joins_every_column_once_in_order() {
+        for (sql, sep) in [
+            (
+                include_str!("../../migrations/sqlite/2026-12-03-000001_statistics_codes/up.sql"),
+                "char(31)",
+            ),
+            (
+                include_str!("../../migrations/postgres/2026-12-03-000001_statistics_codes/up.sql"),
+                "chr(31)",
+            ),
+        ] {
+            let body = sql
+                .split_once("GENERATED ALWAYS AS (")
+                .and_then(|(_, rest)| rest.split_once("\n)"))
+                .map(|(expr, _)| expr)
+                .expect("the generated column");
+            let named: Vec<String> = body
+                .split(&format!("|| {sep} ||"))
+                .map(|part| part.trim().to_owned())
+                .collect();
+            let mut want: Vec<String> = PACKED_COLUMNS.iter().map(|c| c.to_string()).collect();
+            want[0] = "COALESCE(registration_number, '')".to_owned();
+            assert_eq!(named, want, "{sql}");
+        }
     }
 }
