@@ -121,10 +121,14 @@ pub fn read_map<T>(
                 problems.push(too_many_problems());
                 break;
             }
-            problems.push(format!(
-                "row {row}, file: 该行有 {} 个字段，多于表头的 {} 列",
-                record.len(),
-                headers.len()
+            problems.push(row_problem(
+                row,
+                "file",
+                &format!(
+                    "该行有 {} 个字段，多于表头的 {} 列",
+                    record.len(),
+                    headers.len()
+                ),
             ));
             continue;
         }

@@ -11,6 +11,7 @@ use super::package::{Xml, attr, attrs, local, push_text, shown};
 use super::strings::{SharedStrings, push_unescaped, read_string_item};
 use super::styles::{Styles, number_text, serial_date};
 use crate::export::contracts_csv;
+use crate::export::csv_input::row_problem;
 
 /// Rows of a worksheet (Excel's own limit).
 pub const MAX_ROWS: u32 = 1_048_576;
@@ -376,11 +377,14 @@ impl<'a> Sheet<'a> {
         if let Some(previous) = self.last_col
             && col <= previous
         {
-            return Err(format!(
-                "row {n}, {}: 同一行中单元格的顺序错误（{} 列出现在 {} 列之后）",
-                column_letters(col),
-                column_letters(col),
-                column_letters(previous)
+            return Err(cell_problem(
+                n,
+                col,
+                &format!(
+                    "同一行中单元格的顺序错误（{} 列出现在 {} 列之后）",
+                    column_letters(col),
+                    column_letters(previous)
+                ),
             ));
         }
         self.last_col = Some(col);
@@ -391,22 +395,22 @@ impl<'a> Sheet<'a> {
         let n = self.row_number()?;
         let text = self.cell_text(n, col, kind, style, raw)?;
         if text.len() > MAX_CELL_CHARS && text.chars().count() > MAX_CELL_CHARS {
-            return Err(format!(
-                "row {n}, {}: 单元格内容超过 {MAX_CELL_CHARS} 个字符（Excel 单元格的上限）",
-                column_letters(col)
-            ));
+            return Err(too_long(n, col));
         }
         let index = col as usize;
         if index >= self.max_columns {
             if text.trim().is_empty() {
                 return Ok(()); // formatting far to the right is not data
             }
-            return Err(format!(
-                "row {n}, {}: 该单元格有内容，但合同表最多 {} 列（A 至 {} 列），请删除 {} 列及其右侧的内容",
-                column_letters(col),
-                self.max_columns,
-                column_letters(self.max_columns as u32 - 1),
-                column_letters(col)
+            return Err(cell_problem(
+                n,
+                col,
+                &format!(
+                    "该单元格有内容，但合同表最多 {} 列（A 至 {} 列），请删除 {} 列及其右侧的内容",
+                    self.max_columns,
+                    column_letters(self.max_columns as u32 - 1),
+                    column_letters(col)
+                ),
             ));
         }
         while self.cells.len() < index {
@@ -434,19 +438,19 @@ impl<'a> Sheet<'a> {
                 }
                 let found = v.parse::<usize>().ok().and_then(|i| self.strings.get(i));
                 let Some(s) = found else {
-                    return Err(format!(
-                        "row {n}, {}: 共享字符串编号“{}”超出范围（共享字符串表共 {} 项）",
-                        column_letters(col),
-                        shown(v),
-                        self.strings.len()
+                    return Err(cell_problem(
+                        n,
+                        col,
+                        &format!(
+                            "共享字符串编号“{}”超出范围（共享字符串表共 {} 项）",
+                            shown(v),
+                            self.strings.len()
+                        ),
                     ));
                 };
                 // A long shared string is refused before it is copied, however often it is used.
                 if s.len() > 4 * MAX_CELL_CHARS {
-                    return Err(format!(
-                        "row {n}, {}: 单元格内容超过 {MAX_CELL_CHARS} 个字符（Excel 单元格的上限）",
-                        column_letters(col)
-                    ));
+                    return Err(too_long(n, col));
                 }
                 text.push_str(s);
             }
@@ -539,4 +543,17 @@ impl<'a> Sheet<'a> {
         }
         Ok(())
     }
+}
+
+/// A problem with the cell of row `n`, column `col` (the column by its letters).
+fn cell_problem(n: u32, col: u32, message: &str) -> String {
+    row_problem(n as usize, &column_letters(col), message)
+}
+
+fn too_long(n: u32, col: u32) -> String {
+    cell_problem(
+        n,
+        col,
+        &format!("单元格内容超过 {MAX_CELL_CHARS} 个字符（Excel 单元格的上限）"),
+    )
 }
