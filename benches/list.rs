@@ -12,6 +12,7 @@ use techreg::audit::Actor;
 use techreg::batch::{self, Importer};
 use techreg::db::contracts::{ContractFilter, Cursor, Sort};
 use techreg::db::{self, DbConn};
+use techreg::domain::status::Status;
 use techreg::domain::{dates, role::Scope};
 
 const DEFAULT_ROWS: usize = 1_000_000;
@@ -88,7 +89,7 @@ fn run(rows: usize) -> anyhow::Result<()> {
     let nation = Scope::Nation;
     let none = ContractFilter::default();
     let registered = ContractFilter {
-        status: Some("registered".into()),
+        status: Some(Status::Registered),
         ..Default::default()
     };
     let development = ContractFilter {

@@ -29,7 +29,7 @@ use crate::domain::office_code::OfficeCode;
 use crate::domain::regnum::RegistrationNumber;
 use crate::domain::role::{Role, Scope};
 use crate::domain::rules::{self, RuleContext};
-use crate::domain::status;
+use crate::domain::status::Status;
 use crate::domain::text;
 use crate::export::contracts_csv::{self, ContractRecord, column_index};
 use crate::export::csv_input::{self, MAX_PROBLEMS};
@@ -433,10 +433,10 @@ impl RowChecker<'_> {
 
         // status
         let status = r.status.trim().to_ascii_lowercase();
-        let registered = match status.as_str() {
-            status::SUBMITTED => Some(false),
-            status::REGISTERED => Some(true),
-            "" => {
+        let registered = match Status::parse(&status) {
+            Some(Status::Submitted) => Some(false),
+            Some(Status::Registered) => Some(true),
+            _ if status.is_empty() => {
                 fail(
                     "status",
                     "状态不能为空：填 submitted（待审核）或 registered（已登记）".into(),
@@ -853,9 +853,9 @@ fn contract_write(
     now: NaiveDateTime,
 ) -> ContractWrite {
     let status = if a.registration.is_some() {
-        status::REGISTERED
+        Status::Registered
     } else {
-        status::SUBMITTED
+        Status::Submitted
     };
     let mut w = filing::filed_write(&a.contract, &a.office, &a.authority, status, 1, now);
     w.seller_party_id = party_ids.get(&a.contract.seller.directory_key()).copied();

@@ -16,7 +16,7 @@ use crate::domain::field_errors::FieldErrors;
 use crate::domain::office_code::OfficeCode;
 use crate::domain::role::Role;
 use crate::domain::rules::{self, RuleContext, Warning};
-use crate::domain::status;
+use crate::domain::status::Status;
 use crate::domain::{dates, money::Money, text};
 
 #[derive(Debug, thiserror::Error)]
@@ -71,7 +71,7 @@ fn office_of(clerk: &Account) -> Result<(OfficeCode, String), FilingError> {
 fn editable(conn: &mut DbConn, clerk: &Account, id: i64) -> Result<ContractRow, FilingError> {
     let row =
         db::contracts::find_in_scope(conn, &clerk.scope(), id)?.ok_or(FilingError::NotFound)?;
-    if !status::editable(&row.status) {
+    if !row.status.is_editable() {
         return Err(FilingError::Forbidden(
             "已提交、已登记或不予登记的合同不能修改",
         ));
@@ -106,13 +106,13 @@ pub fn save_draft(
                 let row = editable(c, clerk, e.id)?;
                 (e.version, row.status)
             }
-            None => (0, status::DRAFT.to_owned()),
+            None => (0, Status::Draft),
         };
         let mut write = draft_write(
             &s.input,
             office.as_str(),
             &authority,
-            &keep_status,
+            keep_status,
             version + 1,
             now,
         );
@@ -199,7 +199,7 @@ pub fn submit(
             &contract,
             office.as_str(),
             &authority,
-            status::SUBMITTED,
+            Status::Submitted,
             version,
             now,
         );
@@ -211,7 +211,7 @@ pub fn submit(
         add_uploads(c, id, &s.uploads, clerk.id, now)?;
         let resubmitted = previous
             .as_ref()
-            .is_some_and(|p| p.status == status::RETURNED);
+            .is_some_and(|p| p.status == Status::Returned);
         db::audit::record(
             c,
             actor,
@@ -441,7 +441,7 @@ pub(crate) fn filed_write(
     k: &Contract,
     office: &str,
     authority: &str,
-    status: &str,
+    status: Status,
     version: i32,
     now: NaiveDateTime,
 ) -> ContractWrite {
@@ -465,7 +465,7 @@ fn draft_write(
     i: &ContractInput,
     office: &str,
     authority: &str,
-    status: &str,
+    status: Status,
     version: i32,
     now: NaiveDateTime,
 ) -> ContractWrite {
@@ -475,7 +475,7 @@ fn draft_write(
     ContractWrite {
         office_code: office.to_owned(),
         authority_code: authority.to_owned(),
-        status: status.to_owned(),
+        status,
         version,
         registration_number: None,
         registered_on: None,

@@ -21,3 +21,6 @@ pub mod review;
 pub mod statistics;
 pub mod stats;
 pub mod web;
+
+#[cfg(test)]
+mod field_spec_tests;

@@ -16,7 +16,7 @@ use crate::domain::dates;
 use crate::domain::field_errors::FieldErrors;
 use crate::domain::regnum::RegistrationNumber;
 use crate::domain::role::Role;
-use crate::domain::status::{self, Decision, Ruling};
+use crate::domain::status::{Decision, Ruling};
 
 #[derive(Debug, thiserror::Error)]
 pub enum ReviewError {
@@ -61,7 +61,7 @@ pub fn decide(
     db::write_transaction(conn, |c| {
         let row =
             db::contracts::find_in_scope(c, &reviewer.scope(), id)?.ok_or(ReviewError::NotFound)?;
-        if !status::awaits_review(&row.status) || row.version != version {
+        if !row.status.awaits_review() || row.version != version {
             return Err(ReviewError::Stale {
                 current: Box::new(row),
             });

@@ -5,6 +5,7 @@ pub mod authority;
 pub mod category;
 pub mod country;
 pub mod ip;
+pub mod list;
 pub mod nature;
 pub mod objective;
 pub mod payment;

@@ -6,6 +6,7 @@ use diesel::prelude::*;
 use super::schema::contracts;
 use super::{DbConn, MultiBackend};
 use crate::domain::role::Scope;
+use crate::domain::status::Status;
 
 /// A stored contract, every column.
 #[derive(Debug, Clone, PartialEq, Eq, Queryable, Selectable)]
@@ -14,7 +15,7 @@ pub struct ContractRow {
     pub id: i64,
     pub office_code: String,
     pub authority_code: String,
-    pub status: String,
+    pub status: Status,
     pub version: i32,
     pub registration_number: Option<String>,
     pub registered_on: Option<NaiveDate>,
@@ -85,7 +86,7 @@ pub struct ContractRow {
 pub struct ContractWrite {
     pub office_code: String,
     pub authority_code: String,
-    pub status: String,
+    pub status: Status,
     pub version: i32,
     pub registration_number: Option<String>,
     pub registered_on: Option<NaiveDate>,
@@ -189,7 +190,7 @@ pub fn update_if_version(
 #[derive(Debug, Clone, PartialEq, Eq, AsChangeset)]
 #[diesel(table_name = contracts, treat_none_as_null = true)]
 pub struct Decided {
-    pub status: String,
+    pub status: Status,
     pub version: i32,
     pub registration_number: Option<String>,
     pub registered_on: Option<NaiveDate>,
@@ -209,7 +210,7 @@ pub fn record_decision(
         contracts::table
             .find(id)
             .filter(contracts::version.eq(expected_version))
-            .filter(contracts::status.eq(crate::domain::status::SUBMITTED)),
+            .filter(contracts::status.eq(Status::Submitted)),
     )
     .set(decided)
     .execute(conn)?;
@@ -224,7 +225,7 @@ pub fn waiting_counts(
     overdue_before: NaiveDateTime,
 ) -> QueryResult<(i64, i64)> {
     let scope = Scope::Authority(authority.to_owned());
-    let waiting = || in_status(scoped(&scope), crate::domain::status::SUBMITTED);
+    let waiting = || in_status(scoped(&scope), Status::Submitted);
     let all = waiting().count().get_result(conn)?;
     let overdue = waiting()
         .filter(contracts::submitted_at.lt(overdue_before))
@@ -238,14 +239,13 @@ pub fn waiting_counts(
 /// partial index only when the query spells out its condition.
 fn in_status<'a>(
     q: contracts::BoxedQuery<'a, MultiBackend>,
-    status: &str,
+    status: Status,
 ) -> contracts::BoxedQuery<'a, MultiBackend> {
-    use crate::domain::status::REGISTERED;
-    let q = q.filter(contracts::status.eq(status.to_owned()));
-    if status == REGISTERED {
+    let q = q.filter(contracts::status.eq(status));
+    if status == Status::Registered {
         q
     } else {
-        q.filter(contracts::status.ne(REGISTERED))
+        q.filter(contracts::status.ne(Status::Registered))
     }
 }
 
@@ -280,32 +280,29 @@ pub fn duplicate_of(
     except_id: Option<i64>,
 ) -> QueryResult<Option<i64>> {
     // By the key's index alone; the status is checked here (see `filed_with_duplicate_keys`).
-    let rows: Vec<(i64, String)> = contracts::table
+    let rows: Vec<(i64, Status)> = contracts::table
         .filter(contracts::duplicate_key.eq(key))
         .select((contracts::id, contracts::status))
         .load(conn)?;
     Ok(rows
         .into_iter()
-        .find(|(id, status)| Some(*id) != except_id && FILED.contains(&status.as_str()))
+        .find(|(id, status)| Some(*id) != except_id && status.is_filed())
         .map(|(id, _)| id))
 }
-
-/// The states in which a contract counts for the duplicate guard.
-const FILED: [&str; 2] = ["submitted", "registered"];
 
 pub fn count(conn: &mut DbConn, scope: &Scope) -> QueryResult<i64> {
     scoped(scope).count().get_result(conn)
 }
 
 /// How many contracts of the scope are in state `status`.
-pub fn count_with_status(conn: &mut DbConn, scope: &Scope, status: &str) -> QueryResult<i64> {
+pub fn count_with_status(conn: &mut DbConn, scope: &Scope, status: Status) -> QueryResult<i64> {
     in_status(scoped(scope), status).count().get_result(conn)
 }
 
 /// Filters of the contract list (all optional).
 #[derive(Debug, Clone, Default, PartialEq, Eq)]
 pub struct ContractFilter {
-    pub status: Option<String>,
+    pub status: Option<Status>,
     /// One office within the scope (a province's queue narrowed to an office).
     pub office: Option<String>,
     /// A leaf category code, or a parent ("1"–"4") for all its leaves.
@@ -454,7 +451,7 @@ fn ordered_page<'a>(
     if let Some(o) = &filter.office {
         q = q.filter(contracts::office_code.eq(o.clone()));
     }
-    if let Some(s) = &filter.status {
+    if let Some(s) = filter.status {
         q = in_status(q, s);
     }
     if let Some(c) = &filter.category {
@@ -626,13 +623,13 @@ pub fn filed_with_duplicate_keys(
     for chunk in keys.chunks(LOOKUP_CHUNK) {
         // Filter by the key alone and check the status here: with a status condition in SQL,
         // SQLite may walk the status index (nearly every filed row) instead of the key's.
-        let rows: Vec<(Option<String>, i64, String)> = contracts::table
+        let rows: Vec<(Option<String>, i64, Status)> = contracts::table
             .filter(contracts::duplicate_key.eq_any(chunk))
             .select((contracts::duplicate_key, contracts::id, contracts::status))
             .load(conn)?;
         found.extend(
             rows.into_iter()
-                .filter(|(_, _, status)| FILED.contains(&status.as_str()))
+                .filter(|(_, _, status)| status.is_filed())
                 .filter_map(|(k, id, _)| Some((k?, id))),
         );
     }
@@ -661,7 +658,7 @@ pub fn registered_between(
     to: NaiveDate,
 ) -> QueryResult<Vec<(String, i64)>> {
     let rows: Vec<(Option<String>, i64)> = contracts::table
-        .filter(contracts::status.eq("registered"))
+        .filter(contracts::status.eq(Status::Registered))
         .filter(contracts::registered_on.between(from, to))
         .filter(contracts::registration_number.is_not_null())
         .order(contracts::registration_number.asc())
@@ -688,7 +685,7 @@ pub fn years_with_registered(
             continue;
         };
         let any: Option<i64> = contracts::table
-            .filter(contracts::status.eq(crate::domain::status::REGISTERED))
+            .filter(contracts::status.eq(Status::Registered))
             .filter(contracts::registered_on.between(first, last))
             .select(contracts::id)
             .first(conn)

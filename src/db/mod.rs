@@ -16,6 +16,7 @@ pub mod schema;
 pub mod sessions;
 pub mod snapshots;
 pub mod stats;
+pub mod status;
 pub mod throttle;
 pub mod users;
 

@@ -6,6 +6,7 @@ use chrono::{Datelike, Duration, NaiveDate};
 
 use crate::catalog::region::{self, Level};
 use crate::domain::contract::ContractInput;
+use crate::domain::status::Status;
 use crate::domain::{id_card, uscc};
 use crate::export::contracts_csv;
 
@@ -358,12 +359,12 @@ pub fn csv_for(batch: &Batch<'_>, n: usize, year: i32, today: NaiveDate, seed: u
             },
         );
         let (number, status, on) = if submitted {
-            (String::new(), "submitted", String::new())
+            (String::new(), Status::Submitted.as_str(), String::new())
         } else {
             serials[o] += 1;
             (
                 format!("{year}{office}{:06}", serials[o]),
-                "registered",
+                Status::Registered.as_str(),
                 registered_on.to_string(),
             )
         };

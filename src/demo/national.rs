@@ -23,6 +23,7 @@ use crate::catalog::authority::{self, AuthorityKind};
 use crate::catalog::region::{self, Level, StatsRegion};
 use crate::catalog::rows::ReportRow;
 use crate::catalog::{category, ip, nature, objective, plan, tech_field};
+use crate::domain::status::Status;
 use crate::export::contracts_csv::ContractRecord;
 
 /// The year the embedded shape describes (the 2016 report's current year).
@@ -1099,7 +1100,7 @@ pub fn year(size: &Size, year: i32, today: NaiveDate) -> Year {
             record: ContractRecord {
                 row: 0,
                 registration_number: String::new(),
-                status: "registered".into(),
+                status: Status::Registered.as_str().to_owned(),
                 office_code: office,
                 registered_on: on.to_string(),
                 input,

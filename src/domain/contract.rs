@@ -8,32 +8,35 @@
 
 use chrono::NaiveDate;
 
+use crate::catalog::list::CodeList;
 use crate::domain::admin_code::AdminCode;
 use crate::domain::dates;
+use crate::domain::fields::{FieldSpec, MAX_TEXT_CHARS, Scope, party};
 use crate::domain::id_card::IdNumber;
 use crate::domain::money::Money;
 use crate::domain::text;
 use crate::domain::uscc::Uscc;
 
-/// Declares the input struct, its field list, accessors and zh labels from one list, so the
-/// names, their order and their labels cannot drift apart.
+/// Declares the input struct, its field list, accessors and field specifications from one
+/// list, so the names, their order and what each holds cannot drift apart.
 macro_rules! contract_fields {
-    ($($field:ident => $label:literal),* $(,)?) => {
+    ($($field:ident = $spec:expr),* $(,)?) => {
         /// What a clerk typed or a CSV row holds: every field as text, named exactly as the
         /// contracts CSV columns (interchange.md §1) minus `registration_number`, `status`,
         /// `office_code` and `registered_on`. Missing fields deserialise as empty.
         #[derive(Debug, Clone, Default, PartialEq, Eq, serde::Deserialize, serde::Serialize)]
         #[serde(default)]
         pub struct ContractInput {
-            $(
-                #[doc = $label]
-                pub $field: String,
-            )*
+            $(pub $field: String,)*
         }
 
         impl ContractInput {
             /// Field names in CSV column order (interchange.md §1, minus the 4 system columns).
             pub const FIELDS: &'static [&'static str] = &[$(stringify!($field)),*];
+
+            /// Every field's specification, in CSV column order.
+            pub const SPECS: &'static [FieldSpec] =
+                &[$(FieldSpec { key: stringify!($field), ..$spec }),*];
 
             /// The text of field `field`; `None` for an unknown name.
             pub fn get(&self, field: &str) -> Option<&str> {
@@ -52,58 +55,107 @@ macro_rules! contract_fields {
             }
         }
 
-        /// The zh label of every field (form labels; error messages use it without "（元）"),
-        /// e.g. "total_amount_yuan" → "成交额（元）". Empty for an unknown name.
-        pub fn field_label(field: &str) -> &'static str {
+        /// The specification of field `field`; `None` for an unknown name.
+        pub fn spec(field: &str) -> Option<&'static FieldSpec> {
             match field {
-                $(stringify!($field) => $label,)*
-                _ => "",
+                $(stringify!($field) => {
+                    const SPEC: FieldSpec = FieldSpec { key: stringify!($field), ..$spec };
+                    Some(&SPEC)
+                })*
+                _ => None,
             }
         }
     };
 }
 
 contract_fields! {
-    project_name => "项目名称",
-    signed_on => "签订日期",
-    valid_from => "有效期起",
-    valid_to => "有效期止",
-    category_code => "合同类别",
-    ip_code => "知识产权类别",
-    tech_field_code => "技术领域",
-    objective_code => "社会经济目标",
-    plan_code => "计划来源",
-    plan_name => "计划名称及编号",
-    payment_code => "支付方式",
-    non_technical_note => "非技术性费用说明",
-    third_party_name => "第三方名称",
-    is_related => "是否关联交易",
-    seller_uscc_override => "卖方统一社会信用代码校验例外原因",
-    buyer_uscc_override => "买方统一社会信用代码校验例外原因",
-    total_amount_yuan => "成交额（元）",
-    technical_amount_yuan => "技术交易额（元）",
-    expected_investment_yuan => "预计新增投入（元）",
-    expected_output_yuan => "预计新增产值（元）",
-    seller_name => "卖方名称",
-    buyer_name => "买方名称",
-    seller_country_code => "卖方国别代码",
-    buyer_country_code => "买方国别代码",
-    seller_admin_code => "卖方行政区划代码",
-    buyer_admin_code => "买方行政区划代码",
-    seller_uscc => "卖方统一社会信用代码",
-    buyer_uscc => "买方统一社会信用代码",
-    seller_nature_code => "卖方性质",
-    buyer_nature_code => "买方性质",
-    seller_address => "卖方通讯地址",
-    seller_zipcode => "卖方邮政编码",
-    seller_representative => "卖方法定代表人",
-    seller_contact => "卖方联系人",
-    seller_phone => "卖方联系电话",
-    buyer_address => "买方通讯地址",
-    buyer_zipcode => "买方邮政编码",
-    buyer_representative => "买方法定代表人",
-    buyer_contact => "买方联系人",
-    buyer_phone => "买方联系电话",
+    project_name = FieldSpec::line("项目名称", MAX_TEXT_CHARS)
+        .required()
+        .hint("合同的完整项目名称"),
+    signed_on = FieldSpec::date("签订日期").required().help("YYYY-MM-DD").hint("格式 YYYY-MM-DD"),
+    valid_from = FieldSpec::date("有效期起").required().help("YYYY-MM-DD"),
+    valid_to = FieldSpec::date("有效期止")
+        .required()
+        .help("YYYY-MM-DD")
+        .hint("登记时合同须在有效期内"),
+    category_code = FieldSpec::code("合同类别", CodeList::Category)
+        .required()
+        .help("合同类别的子类代码：11 12 20–29 30 41 42 43，见“合同类别”表"),
+    ip_code = FieldSpec::code("知识产权类别", CodeList::Ip)
+        .required()
+        .help("01 021 022 023 03 04 05 06 07 99，见“知识产权类别”表"),
+    tech_field_code = FieldSpec::code("技术领域", CodeList::TechField)
+        .required()
+        .help("01–11，见“技术领域”表"),
+    objective_code = FieldSpec::code("社会经济目标", CodeList::Objective)
+        .required()
+        .help("01–13，见“社会经济目标”表"),
+    plan_code = FieldSpec::code("计划来源", CodeList::Plan)
+        .required()
+        .help("101–117 199 2 3 4 9，见“计划来源”表"),
+    plan_name = FieldSpec::line("计划名称及编号", MAX_TEXT_CHARS)
+        .required_when("计划来源不是 9 时必填")
+        .help("计划项目名称及编号")
+        .hint("计划来源不是“计划外”时必填：计划项目名称或编号"),
+    payment_code = FieldSpec::code("支付方式", CodeList::Payment)
+        .required()
+        .help("1 2 3 4 9，见“支付方式”表"),
+    non_technical_note = FieldSpec::note("非技术性费用说明")
+        .required_when("技术交易额小于成交额时必填")
+        .help("非技术性费用（设备、原材料等）的说明")
+        .hint("技术交易额小于成交额时必填"),
+    third_party_name = FieldSpec::line("第三方名称", MAX_TEXT_CHARS)
+        .scope(Scope::Intermediary)
+        .required_when("技术中介（42）必填")
+        .help("中介方引入的第三方名称；其他类别不填")
+        .hint("技术中介合同：中介方促成订立合同的第三方"),
+    is_related = FieldSpec::flag("是否关联交易").help("1 表示关联交易；0 或空表示否"),
+    seller_uscc_override = party::USCC_OVERRIDE.of_party("卖方统一社会信用代码校验例外原因"),
+    buyer_uscc_override = party::USCC_OVERRIDE.of_party("买方统一社会信用代码校验例外原因"),
+    total_amount_yuan = FieldSpec::money("成交额（元）")
+        .required()
+        .help("单位元，最多 2 位小数，不用千分位（如 12500000.00）；大于 0 且小于 1000 亿元")
+        .hint("单位：元，最多两位小数"),
+    technical_amount_yuan = FieldSpec::money("技术交易额（元）")
+        .required()
+        .help("单位元；不大于成交额")
+        .hint("成交额减去非技术性费用（设备、仪器、零部件、原材料等）"),
+    expected_investment_yuan = FieldSpec::money("预计新增投入（元）")
+        .scope(Scope::Transfer)
+        .required_when("技术转让必填")
+        .help("单位元，不小于 0；其他类别不填")
+        .hint("技术转让合同必填：实施合同预计新增的投入"),
+    expected_output_yuan = FieldSpec::money("预计新增产值（元）")
+        .scope(Scope::Transfer)
+        .required_when("技术转让必填")
+        .help("单位元，不小于 0；其他类别不填")
+        .hint("技术转让合同必填：实施后预计新增的产值"),
+    seller_name = party::NAME.of_party("卖方名称"),
+    buyer_name = party::NAME.of_party("买方名称"),
+    seller_country_code = party::COUNTRY.of_party("卖方国别代码"),
+    buyer_country_code = party::COUNTRY.of_party("买方国别代码"),
+    seller_admin_code = party::ADMIN.of_party("卖方行政区划代码"),
+    buyer_admin_code = party::ADMIN.of_party("买方行政区划代码"),
+    seller_uscc = party::USCC.of_party("卖方统一社会信用代码"),
+    buyer_uscc = party::USCC.of_party("买方统一社会信用代码"),
+    seller_nature_code = party::NATURE.of_party("卖方性质"),
+    buyer_nature_code = party::NATURE.of_party("买方性质"),
+    seller_address = party::ADDRESS.of_party("卖方通讯地址"),
+    seller_zipcode = party::ZIPCODE.of_party("卖方邮政编码"),
+    seller_representative = party::REPRESENTATIVE.of_party("卖方法定代表人"),
+    seller_contact = party::CONTACT.of_party("卖方联系人"),
+    seller_phone = party::PHONE.of_party("卖方联系电话"),
+    buyer_address = party::ADDRESS.of_party("买方通讯地址"),
+    buyer_zipcode = party::ZIPCODE.of_party("买方邮政编码"),
+    buyer_representative = party::REPRESENTATIVE.of_party("买方法定代表人"),
+    buyer_contact = party::CONTACT.of_party("买方联系人"),
+    buyer_phone = party::PHONE.of_party("买方联系电话"),
+}
+
+/// The zh label of every field (form labels; error messages use it without "（元）"),
+/// e.g. "total_amount_yuan" → "成交额（元）". Empty for an unknown name.
+pub fn field_label(field: &str) -> &'static str {
+    spec(field).map_or("", |s| s.label)
 }
 
 impl ContractInput {
@@ -128,8 +180,7 @@ impl ContractInput {
 
 /// The label used inside messages: the form label without its unit ("成交额（元）" → "成交额").
 pub fn field_name(field: &str) -> &'static str {
-    let label = field_label(field);
-    label.strip_suffix("（元）").unwrap_or(label)
+    spec(field).map_or("", FieldSpec::name)
 }
 
 /// The two parties of a contract.

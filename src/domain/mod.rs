@@ -6,6 +6,7 @@ pub mod attachment;
 pub mod contract;
 pub mod dates;
 pub mod field_errors;
+pub mod fields;
 pub mod id_card;
 pub mod money;
 pub mod office_code;

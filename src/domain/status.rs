@@ -14,41 +14,98 @@ use crate::catalog::refusal;
 use crate::domain::field_errors::FieldErrors;
 use crate::domain::text;
 
-pub const DRAFT: &str = "draft";
-pub const SUBMITTED: &str = "submitted";
-pub const RETURNED: &str = "returned";
-pub const REGISTERED: &str = "registered";
-pub const REFUSED: &str = "refused";
-pub const CANCELLED: &str = "cancelled";
+/// A contract's state. Stored as its name (`as_str`) in `contracts.status`.
+#[derive(
+    Debug,
+    Clone,
+    Copy,
+    PartialEq,
+    Eq,
+    Hash,
+    diesel::expression::AsExpression,
+    diesel::deserialize::FromSqlRow,
+)]
+#[diesel(sql_type = diesel::sql_types::Text)]
+pub enum Status {
+    /// 草稿: saved by the office, not yet submitted.
+    Draft,
+    /// 待审核: waits for the province's review.
+    Submitted,
+    /// 退回补正: back at the office for correction.
+    Returned,
+    /// 已登记: registered, with its number.
+    Registered,
+    /// 不予登记.
+    Refused,
+    /// 已注销.
+    Cancelled,
+}
 
-pub const ALL: &[&str] = &[DRAFT, SUBMITTED, RETURNED, REGISTERED, REFUSED, CANCELLED];
+impl Status {
+    pub const ALL: [Status; 6] = [
+        Status::Draft,
+        Status::Submitted,
+        Status::Returned,
+        Status::Registered,
+        Status::Refused,
+        Status::Cancelled,
+    ];
 
-/// The states the national statistics count (domain.md §5.1): registered contracts, in the
-/// year of their registration date. Unregistered, refused, returned and cancelled ones are not.
-pub const COUNTED: &[&str] = &[REGISTERED];
+    /// The stored name, also the contracts CSV's `status` value and the list filter's.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Status::Draft => "draft",
+            Status::Submitted => "submitted",
+            Status::Returned => "returned",
+            Status::Registered => "registered",
+            Status::Refused => "refused",
+            Status::Cancelled => "cancelled",
+        }
+    }
 
-/// The zh label of a status.
-pub fn label(s: &str) -> &'static str {
-    match s {
-        DRAFT => "草稿",
-        SUBMITTED => "待审核",
-        RETURNED => "退回补正",
-        REGISTERED => "已登记",
-        REFUSED => "不予登记",
-        CANCELLED => "已注销",
-        _ => "未知",
+    /// The state named `name` exactly.
+    pub fn parse(name: &str) -> Option<Status> {
+        Self::ALL.into_iter().find(|s| s.as_str() == name)
+    }
+
+    /// The zh label.
+    pub fn label(self) -> &'static str {
+        match self {
+            Status::Draft => "草稿",
+            Status::Submitted => "待审核",
+            Status::Returned => "退回补正",
+            Status::Registered => "已登记",
+            Status::Refused => "不予登记",
+            Status::Cancelled => "已注销",
+        }
+    }
+
+    /// Whether the filing office may still change the contract (a draft, or returned for
+    /// correction).
+    pub fn is_editable(self) -> bool {
+        matches!(self, Status::Draft | Status::Returned)
+    }
+
+    /// Whether a reviewer may decide on the contract: only what waits for review.
+    pub fn awaits_review(self) -> bool {
+        self == Status::Submitted
+    }
+
+    /// Whether the contract counts for the duplicate guard (filed: submitted or registered).
+    pub fn is_filed(self) -> bool {
+        matches!(self, Status::Submitted | Status::Registered)
     }
 }
 
-/// Whether the filing office may still change the contract (a draft, or returned for correction).
-pub fn editable(s: &str) -> bool {
-    s == DRAFT || s == RETURNED
+impl std::fmt::Display for Status {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(self.as_str())
+    }
 }
 
-/// Whether a reviewer may decide on the contract: only what waits for review.
-pub fn awaits_review(s: &str) -> bool {
-    s == SUBMITTED
-}
+/// The states the national statistics count (domain.md §5.1): registered contracts, in the
+/// year of their registration date. Unregistered, refused, returned and cancelled ones are not.
+pub const COUNTED: [Status; 1] = [Status::Registered];
 
 /// Days within which a submitted contract should be decided (2000 办法 art. 11: 30 days after
 /// the application is accepted; newer rules shorten it to 15 working days). Submissions older
@@ -94,11 +151,11 @@ impl Decision {
     }
 
     /// The state the contract is in afterwards.
-    pub fn outcome(self) -> &'static str {
+    pub fn outcome(self) -> Status {
         match self {
-            Decision::Approve => REGISTERED,
-            Decision::Return => RETURNED,
-            Decision::Refuse => REFUSED,
+            Decision::Approve => Status::Registered,
+            Decision::Return => Status::Returned,
+            Decision::Refuse => Status::Refused,
         }
     }
 }
@@ -183,14 +240,29 @@ mod tests {
     use super::*;
 
     #[test]
-    fn every_status_has_a_label_and_only_open_ones_are_editable() {
-        for s in ALL {
-            assert_ne!(label(s), "未知");
+    fn every_status_round_trips_its_name_and_only_open_ones_are_editable() {
+        for s in Status::ALL {
+            assert_eq!(Status::parse(s.as_str()), Some(s));
+            assert_eq!(s.to_string(), s.as_str());
         }
-        let editable: Vec<&str> = ALL.iter().copied().filter(|s| editable(s)).collect();
-        assert_eq!(editable, [DRAFT, RETURNED]);
-        let decidable: Vec<&str> = ALL.iter().copied().filter(|s| awaits_review(s)).collect();
-        assert_eq!(decidable, [SUBMITTED]);
+        assert_eq!(Status::parse("Registered"), None);
+        let labels: Vec<&str> = Status::ALL.iter().map(|s| s.label()).collect();
+        assert_eq!(
+            labels,
+            ["草稿", "待审核", "退回补正", "已登记", "不予登记", "已注销"]
+        );
+        let editable: Vec<Status> = Status::ALL
+            .into_iter()
+            .filter(|s| s.is_editable())
+            .collect();
+        assert_eq!(editable, [Status::Draft, Status::Returned]);
+        let decidable: Vec<Status> = Status::ALL
+            .into_iter()
+            .filter(|s| s.awaits_review())
+            .collect();
+        assert_eq!(decidable, [Status::Submitted]);
+        let filed: Vec<Status> = Status::ALL.into_iter().filter(|s| s.is_filed()).collect();
+        assert_eq!(filed, [Status::Submitted, Status::Registered]);
     }
 
     #[test]
@@ -199,9 +271,9 @@ mod tests {
             assert_eq!(Decision::parse(d.as_str()), Some(d));
         }
         assert_eq!(Decision::parse("delete"), None);
-        assert_eq!(Decision::Approve.outcome(), REGISTERED);
-        assert_eq!(Decision::Return.outcome(), RETURNED);
-        assert_eq!(Decision::Refuse.outcome(), REFUSED);
+        assert_eq!(Decision::Approve.outcome(), Status::Registered);
+        assert_eq!(Decision::Return.outcome(), Status::Returned);
+        assert_eq!(Decision::Refuse.outcome(), Status::Refused);
     }
 
     #[test]

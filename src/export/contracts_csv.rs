@@ -4,7 +4,7 @@
 
 use super::{csv_input, xlsx};
 use crate::db::contracts::ContractRow;
-use crate::domain::contract::{ContractInput, field_label};
+use crate::domain::contract::{ContractInput, field_label, spec};
 use crate::filing;
 
 /// The columns the system sets, first in every file: `registration_number`, `status`,
@@ -16,30 +16,17 @@ pub const SYSTEM_COLUMNS: [&str; 4] = [
     "registered_on",
 ];
 
-/// Columns a file must have (the "yes" rows of interchange.md §1). The others may be left out
-/// of the header and then read as empty; whether a row needs them is the rules' call.
-pub const REQUIRED_COLUMNS: &[&str] = &[
-    "status",
-    "office_code",
-    "project_name",
-    "signed_on",
-    "valid_from",
-    "valid_to",
-    "category_code",
-    "ip_code",
-    "tech_field_code",
-    "objective_code",
-    "plan_code",
-    "payment_code",
-    "total_amount_yuan",
-    "technical_amount_yuan",
-    "seller_name",
-    "buyer_name",
-    "seller_country_code",
-    "buyer_country_code",
-    "seller_nature_code",
-    "buyer_nature_code",
-];
+/// Whether a file's header must have `column` (the "yes" rows of interchange.md §1): the two
+/// system columns every row fills and the fields whose spec says so. The others may be left
+/// out of the header and then read as empty; whether a row needs them is the rules' call.
+pub fn is_required_column(column: &str) -> bool {
+    matches!(column, "status" | "office_code") || spec(column).is_some_and(|s| s.column_required)
+}
+
+/// The columns a file must have, in output order.
+pub fn required_columns() -> Vec<&'static str> {
+    columns().filter(|c| is_required_column(c)).collect()
+}
 
 /// Every column in output order: the system columns, then `ContractInput::FIELDS`.
 pub fn columns() -> impl Iterator<Item = &'static str> {
@@ -67,75 +54,26 @@ pub fn column_label(column: &str) -> &'static str {
 
 /// When a column must be filled and what it holds, for the template's notes and the upload
 /// page: (column, when required, what to write).
-pub fn column_help(column: &str) -> (&'static str, &'static str) {
+pub fn column_help(column: &str) -> (&'static str, String) {
+    let system = |when: &'static str, what: &str| (when, what.to_owned());
     match column {
-        "registration_number" => (
+        "registration_number" => system(
             "已登记行必填",
             "16 位数字 YYYY PPCC NN SSSSSS：前 4 位为登记日期的年份，第 5–10 位为登记机构代码；待审核行不填（审核通过时生成）",
         ),
-        "status" => (
+        "status" => system(
             "必填",
             "submitted（待审核，等待省级审核）或 registered（已登记的历史合同，仅部级用户和命令行可导入）",
         ),
-        "office_code" => (
+        "office_code" => system(
             "必填",
             "登记机构的 6 位代码 PPCCNN；登记员只能导入本机构的合同",
         ),
-        "registered_on" => ("已登记行必填", "YYYY-MM-DD；待审核行不填"),
-        "project_name" => ("必填", "不超过 200 字"),
-        "signed_on" | "valid_from" | "valid_to" => ("必填", "YYYY-MM-DD"),
-        "category_code" => (
-            "必填",
-            "合同类别的子类代码：11 12 20–29 30 41 42 43，见“合同类别”表",
-        ),
-        "ip_code" => (
-            "必填",
-            "01 021 022 023 03 04 05 06 07 99，见“知识产权类别”表",
-        ),
-        "tech_field_code" => ("必填", "01–11，见“技术领域”表"),
-        "objective_code" => ("必填", "01–13，见“社会经济目标”表"),
-        "plan_code" => ("必填", "101–117 199 2 3 4 9，见“计划来源”表"),
-        "plan_name" => ("计划来源不是 9 时必填", "计划项目名称及编号"),
-        "payment_code" => ("必填", "1 2 3 4 9，见“支付方式”表"),
-        "non_technical_note" => (
-            "技术交易额小于成交额时必填",
-            "非技术性费用（设备、原材料等）的说明",
-        ),
-        "third_party_name" => ("技术中介（42）必填", "中介方引入的第三方名称；其他类别不填"),
-        "is_related" => ("选填", "1 表示关联交易；0 或空表示否"),
-        "seller_uscc_override" | "buyer_uscc_override" => (
-            "选填",
-            "统一社会信用代码校验位不符但经核实接受时，填写原因；否则留空",
-        ),
-        "total_amount_yuan" => (
-            "必填",
-            "单位元，最多 2 位小数，不用千分位（如 12500000.00）；大于 0 且小于 1000 亿元",
-        ),
-        "technical_amount_yuan" => ("必填", "单位元；不大于成交额"),
-        "expected_investment_yuan" | "expected_output_yuan" => {
-            ("技术转让必填", "单位元，不小于 0；其他类别不填")
-        }
-        "seller_name" | "buyer_name" => ("必填", "全称"),
-        "seller_country_code" | "buyer_country_code" => (
-            "必填",
-            "3 位国别代码：中国 142，香港 110，澳门 121，台湾 143，见“国别”表",
-        ),
-        "seller_admin_code" | "buyer_admin_code" => (
-            "国别为 142 时必填",
-            "6 位行政区划代码（GB/T 2260）；境外和港澳台不填",
-        ),
-        "seller_uscc" | "buyer_uscc" => (
-            "国别为 142 时必填",
-            "18 位统一社会信用代码；自然人（性质 600）填 18 位居民身份证号码",
-        ),
-        "seller_nature_code" | "buyer_nature_code" => ("必填", "3 位性质代码，见“性质”表"),
-        "seller_zipcode" | "buyer_zipcode" => ("选填", "境内为 6 位数字"),
-        "seller_representative" | "buyer_representative" => {
-            ("待审核行必填", "法定代表人；自然人不填")
-        }
-        "seller_address" | "seller_contact" | "seller_phone" | "buyer_address"
-        | "buyer_contact" | "buyer_phone" => ("待审核行必填", "已登记的历史合同可不填"),
-        _ => ("", ""),
+        "registered_on" => system("已登记行必填", "YYYY-MM-DD；待审核行不填"),
+        other => match spec(other) {
+            Some(spec) => (spec.required_when, spec.help_text()),
+            None => ("", String::new()),
+        },
     }
 }
 
@@ -208,7 +146,7 @@ pub fn read_csv(bytes: &[u8]) -> Result<Vec<ContractRecord>, Vec<String>> {
         ]);
     }
     let known: Vec<&str> = columns().collect();
-    let records = csv_input::read_map(bytes, &known, REQUIRED_COLUMNS, |r| {
+    let records = csv_input::read_map(bytes, &known, &required_columns(), |r| {
         let mut input = ContractInput::default();
         for field in ContractInput::FIELDS {
             let value = r.get(field);
@@ -302,9 +240,32 @@ mod tests {
         assert_eq!(&all[..4], SYSTEM_COLUMNS);
         assert_eq!(all[4], "project_name");
         assert_eq!(all[43], "buyer_phone");
-        for c in REQUIRED_COLUMNS {
-            assert!(all.contains(c), "{c}");
-        }
+        // The "yes" rows of interchange.md §1.
+        assert_eq!(
+            required_columns(),
+            [
+                "status",
+                "office_code",
+                "project_name",
+                "signed_on",
+                "valid_from",
+                "valid_to",
+                "category_code",
+                "ip_code",
+                "tech_field_code",
+                "objective_code",
+                "plan_code",
+                "payment_code",
+                "total_amount_yuan",
+                "technical_amount_yuan",
+                "seller_name",
+                "buyer_name",
+                "seller_country_code",
+                "buyer_country_code",
+                "seller_nature_code",
+                "buyer_nature_code",
+            ]
+        );
         for c in &all {
             assert!(!column_label(c).is_empty(), "{c}");
             assert!(!column_help(c).0.is_empty(), "{c}");
@@ -342,7 +303,7 @@ mod tests {
 
     #[test]
     fn file_problems() {
-        let header = REQUIRED_COLUMNS.join(",");
+        let header = required_columns().join(",");
         assert_eq!(
             read("x.csv", format!("{header}\n").as_bytes()).unwrap_err(),
             ["file: 文件中没有数据行"]

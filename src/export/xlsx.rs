@@ -23,7 +23,7 @@ pub use strings::MAX_SHARED_STRINGS;
 use rust_xlsxwriter::{Format, FormatAlign, Note, Workbook, Worksheet, XlsxError};
 
 use super::contracts_csv::{column_help, column_label, columns};
-use crate::catalog::{category, country, ip, nature, objective, payment, plan, tech_field};
+use crate::catalog::list::CodeList;
 
 /// Most bytes the parts of any workbook may inflate to (a national year of 320,000 contracts
 /// inflates to about 590 MB); a crafted archive that inflates without end is refused before
@@ -164,63 +164,18 @@ pub fn template(rows: &[Vec<String>]) -> Result<Vec<u8>, XlsxError> {
         help.write_string(r, 0, name)?;
         help.write_string(r, 1, column_label(name))?;
         help.write_string(r, 2, when)?;
-        help.write_string_with_format(r, 3, what, &wrap)?;
+        help.write_string_with_format(r, 3, &what, &wrap)?;
     }
 
-    code_sheet(
-        workbook.add_worksheet(),
-        "合同类别",
-        category::leaves().map(|l| (l.code.to_owned(), l.full_label())),
-    )?;
-    code_sheet(
-        workbook.add_worksheet(),
-        "知识产权类别",
-        ip::ALL
-            .iter()
-            .filter(|t| t.selectable)
-            .map(|t| (t.code.to_owned(), t.label.to_owned())),
-    )?;
-    code_sheet(
-        workbook.add_worksheet(),
-        "技术领域",
-        tech_field::ALL
-            .iter()
-            .map(|t| (t.code.to_owned(), t.label.to_owned())),
-    )?;
-    code_sheet(
-        workbook.add_worksheet(),
-        "社会经济目标",
-        objective::ALL
-            .iter()
-            .map(|o| (o.code.to_owned(), o.label.to_owned())),
-    )?;
-    code_sheet(
-        workbook.add_worksheet(),
-        "计划来源",
-        plan::ALL
-            .iter()
-            .filter(|p| p.selectable)
-            .map(|p| (p.code.to_owned(), p.label.to_owned())),
-    )?;
-    code_sheet(
-        workbook.add_worksheet(),
-        "支付方式",
-        payment::ALL
-            .iter()
-            .map(|p| (p.code.to_owned(), p.label.to_owned())),
-    )?;
-    code_sheet(
-        workbook.add_worksheet(),
-        "性质",
-        nature::selectable().map(|n| (n.code.to_owned(), n.label.to_owned())),
-    )?;
-    code_sheet(
-        workbook.add_worksheet(),
-        "国别",
-        country::ALL
-            .iter()
-            .map(|c| (c.code.to_owned(), c.label.to_owned())),
-    )?;
+    // Every list a clerk picks codes from; the divisions are too many for a sheet (the form
+    // names each code as it is typed, and the import checks it).
+    for list in CodeList::ALL.into_iter().filter(|l| *l != CodeList::Region) {
+        code_sheet(
+            workbook.add_worksheet(),
+            list.title(),
+            list.choices().into_iter().map(|e| (e.code, e.full_label)),
+        )?;
+    }
     workbook.save_to_buffer()
 }
 
@@ -228,7 +183,7 @@ pub fn template(rows: &[Vec<String>]) -> Result<Vec<u8>, XlsxError> {
 fn code_sheet(
     sheet: &mut Worksheet,
     name: &str,
-    entries: impl Iterator<Item = (String, String)>,
+    entries: impl Iterator<Item = (&'static str, String)>,
 ) -> Result<(), XlsxError> {
     let bold = Format::new().set_bold();
     let text = Format::new().set_num_format("@");
@@ -240,7 +195,7 @@ fn code_sheet(
     sheet.write_string_with_format(0, 1, "名称", &bold)?;
     for (i, (code, label)) in entries.enumerate() {
         let r = i as u32 + 1;
-        sheet.write_string_with_format(r, 0, &code, &text)?;
+        sheet.write_string_with_format(r, 0, code, &text)?;
         sheet.write_string(r, 1, &label)?;
     }
     Ok(())

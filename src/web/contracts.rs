@@ -19,13 +19,14 @@ use crate::db::contracts::{ContractFilter, ContractRow, Cursor, Sort};
 use crate::db::users::Account;
 use crate::db::{self};
 use crate::domain::attachment::{self, AttachmentKind};
-use crate::domain::contract::ContractInput;
+use crate::domain::contract::{ContractInput, field_label, spec};
 use crate::domain::field_errors::FieldErrors;
+use crate::domain::fields::{Kind, Section};
 use crate::domain::money::Money;
 use crate::domain::office_code::OfficeCode;
 use crate::domain::role::Role;
 use crate::domain::rules::{self, RuleContext, Warning};
-use crate::domain::status;
+use crate::domain::status::Status;
 use crate::domain::{dates, text};
 use crate::filing::{self, Existing, FilingError, Submission};
 
@@ -134,7 +135,7 @@ pub async fn index(
         parsed
     };
     let filter = ContractFilter {
-        status: Some(query.status.clone()).filter(|s| status::ALL.contains(&s.as_str())),
+        status: Status::parse(query.status.trim()),
         office: Some(text::compact(&query.office)).filter(|o| !o.is_empty()),
         category: Some(query.category.trim().to_owned())
             .filter(|c| category::is_leaf(c) || category::category(c).is_some()),
@@ -175,7 +176,10 @@ pub async fn index(
     let next_link = next.as_ref().map(|c| link(Some(cursor_text(c))));
     let first_link = (!query.after.is_empty()).then(|| link(None));
     let rows = rows.into_iter().map(list_row).collect();
-    let statuses = status::ALL.iter().map(|s| (*s, status::label(s))).collect();
+    let statuses = Status::ALL
+        .iter()
+        .map(|s| (s.as_str(), s.label()))
+        .collect();
     let categories = category_choices();
     let can_file = user.account.role == Role::Clerk;
     html(&ListPage {
@@ -206,7 +210,7 @@ fn list_row(row: ContractRow) -> ListRow {
         category_label: category::leaf(&row.category_code)
             .map(|l| l.full_label())
             .unwrap_or_else(|| "—".to_owned()),
-        status_label: status::label(&row.status),
+        status_label: row.status.label(),
         total_wan: row
             .total_fen
             .map(|f| Money::from_fen(f).wan_yuan(2))
@@ -226,7 +230,7 @@ fn list_row(row: ContractRow) -> ListRow {
 #[template(path = "contracts/choose.html")]
 struct ChoosePage {
     ctx: Ctx,
-    groups: Vec<(&'static str, Vec<(&'static str, &'static str)>)>,
+    groups: Vec<(String, Vec<(&'static str, String)>)>,
 }
 
 #[derive(Template)]
@@ -239,7 +243,7 @@ struct FormPage {
     category_code: String,
     category_label: String,
     sections: Vec<SectionView>,
-    countries: Vec<(&'static str, &'static str)>,
+    countries: Vec<(&'static str, String)>,
     regions: Vec<(&'static str, String)>,
     checklist: &'static [checklist::ChecklistItem],
     checklist_confirmed: bool,
@@ -346,7 +350,7 @@ fn label_of(field: &str) -> &'static str {
     match field {
         "checklist_confirmed" => "认定要点核对",
         "attachments" => "附件",
-        f => match crate::domain::contract::field_label(f) {
+        f => match field_label(f) {
             "" => "表单",
             l => l,
         },
@@ -471,7 +475,7 @@ pub async fn update(
 ) -> Result<HttpResponse, AppError> {
     // Out of scope is 404 before anything about the contract is read, whatever was posted.
     let row = scoped_contract(&state, &user.account, id.into_inner()).await?;
-    if !status::editable(&row.status) {
+    if !row.status.is_editable() {
         return Err(AppError::Refused(
             "已提交、已登记或不予登记的合同不能修改".into(),
         ));
@@ -550,13 +554,13 @@ async fn save_or_submit(
             let changed: Vec<&str> = ContractInput::FIELDS
                 .iter()
                 .filter(|f| theirs.get(f) != p.submission.input.get(f))
-                .map(|f| crate::domain::contract::field_label(f))
+                .map(|f| field_label(f))
                 .collect();
             let attachments = attachments_of(&state, &user.account, Some(current.id)).await?;
             let conflict = format!(
                 "此合同在您打开后已被修改（当前版本 {}，状态：{}）。下表保留了您填写的内容；与当前保存的内容不同的字段：{}。请核对后重新保存。",
                 current.version,
-                status::label(&current.status),
+                current.status.label(),
                 if changed.is_empty() {
                     "无".to_owned()
                 } else {
@@ -688,7 +692,7 @@ pub async fn edit(
     id: web::Path<i64>,
 ) -> Result<HttpResponse, AppError> {
     let row = scoped_contract(&state, &user.account, id.into_inner()).await?;
-    if !status::editable(&row.status) {
+    if !row.status.is_editable() {
         return Ok(see_other(
             &format!("/contracts/{}", row.id),
             None,
@@ -852,7 +856,7 @@ pub(super) async fn show_page(
     // one shows its warnings to the clerk and the reviewer. Decided contracts passed the rules
     // when they were filed, and nothing is left to weigh their warnings for.
     let (mut problems, mut warnings) = (Vec::new(), Vec::new());
-    let open = status::editable(&row.status) || status::awaits_review(&row.status);
+    let open = row.status.is_editable() || row.status.awaits_review();
     if open && let Ok(office) = OfficeCode::parse(&row.office_code) {
         let today = dates::today_cst(chrono::Utc::now());
         match rules::check(&input, &RuleContext::filing(office, today)) {
@@ -863,7 +867,7 @@ pub(super) async fn show_page(
             }
         }
     }
-    if !status::editable(&row.status) {
+    if !row.status.is_editable() {
         problems.clear();
     }
     let warnings = warnings
@@ -872,61 +876,51 @@ pub(super) async fn show_page(
         .collect();
     let shown = rules::fields_for_category(&row.category_code);
     let value = |f: &str| display_value(f, input.get(f).unwrap_or_default());
-    let pick = |names: &[&'static str]| -> Vec<(&'static str, String)> {
-        names
+    let general = |section: Section| -> Vec<(&'static str, String)> {
+        section
+            .fields()
             .iter()
             .filter(|n| shown.contains(n))
-            .map(|n| (crate::domain::contract::field_label(n), value(n)))
+            .map(|n| (field_label(n), value(n)))
             .collect()
     };
     // A natural person's ID number is shown in full only to the office and the province that
     // handle the contract (个人信息保护法); national staff see it masked.
     let sees_ids = user.account.role != Role::Ministry;
-    let party = |prefix: &str| -> Vec<(&'static str, String)> {
-        let person = input.get(&format!("{prefix}nature_code"))
+    // Inside a party's card the labels drop 卖方 / 买方; an empty override reason is left out.
+    let party = |section: Section| -> Vec<(&'static str, String)> {
+        let side = section.party().unwrap_or_default();
+        let person = input.get(&format!("{side}_nature_code"))
             == Some(crate::catalog::nature::NATURAL_PERSON);
-        ContractInput::FIELDS
+        section
+            .fields()
             .iter()
-            .filter(|f| f.starts_with(prefix))
-            .map(|f| {
-                let v = if f.ends_with("_uscc") && person && !sees_ids {
-                    filing::mask_id(input.get(f).unwrap_or_default())
+            .filter_map(|f| spec(f))
+            .filter(|s| !(s.key.ends_with("_uscc_override") && input.get(s.key) == Some("")))
+            .map(|s| {
+                let v = if s.key.ends_with("_uscc") && person && !sees_ids {
+                    filing::mask_id(input.get(s.key).unwrap_or_default())
                 } else {
-                    value(f)
+                    value(s.key)
                 };
-                (crate::domain::contract::field_label(f), v)
+                (s.short_label, v)
             })
             .collect()
     };
-    let can_edit = user.account.role == Role::Clerk && status::editable(&row.status);
-    let can_review = user.account.role == Role::ProvinceAdmin && status::awaits_review(&row.status);
+    let can_edit = user.account.role == Role::Clerk && row.status.is_editable();
+    let can_review = user.account.role == Role::ProvinceAdmin && row.status.awaits_review();
     let page = ShowPage {
         ctx,
-        status_label: status::label(&row.status),
+        status_label: row.status.label(),
         category_label: category::leaf(&row.category_code)
             .map(|l| l.full_label())
             .unwrap_or_else(|| "—".into()),
-        fields: pick(&[
-            "project_name",
-            "signed_on",
-            "valid_from",
-            "valid_to",
-            "ip_code",
-            "tech_field_code",
-            "objective_code",
-            "plan_code",
-            "plan_name",
-            "payment_code",
-            "is_related",
-            "third_party_name",
-            "total_amount_yuan",
-            "technical_amount_yuan",
-            "non_technical_note",
-            "expected_investment_yuan",
-            "expected_output_yuan",
-        ]),
-        seller: party("seller_"),
-        buyer: party("buyer_"),
+        fields: [Section::Basics, Section::Amounts]
+            .into_iter()
+            .flat_map(general)
+            .collect(),
+        seller: party(Section::Seller),
+        buyer: party(Section::Buyer),
         attachments,
         problems,
         warnings,
@@ -943,29 +937,17 @@ pub(super) async fn show_page(
 
 /// A stored value as a person reads it: codes with their labels, amounts grouped with 万元.
 fn display_value(field: &str, value: &str) -> String {
-    use crate::catalog::{country, ip, nature, objective, payment, plan, region, tech_field};
     let v = value.trim();
     if v.is_empty() {
         return "—".to_owned();
     }
-    let with = |label: Option<&str>| {
-        label
-            .map(|l| format!("{v} {l}"))
-            .unwrap_or_else(|| v.to_owned())
-    };
-    match field {
-        "ip_code" => with(ip::get(v).map(|x| x.label)),
-        "tech_field_code" => with(tech_field::get(v).map(|x| x.label)),
-        "objective_code" => with(objective::get(v).map(|x| x.label)),
-        "plan_code" => with(plan::ALL.iter().find(|p| p.code == v).map(|x| x.label)),
-        "payment_code" => with(payment::get(v).map(|x| x.label)),
-        "is_related" => if v == "1" { "是" } else { "否" }.to_owned(),
-        f if f.ends_with("nature_code") => with(nature::get(v).map(|x| x.label)),
-        f if f.ends_with("country_code") => with(country::get(v).map(|x| x.label)),
-        f if f.ends_with("admin_code") => region::full_name(v)
-            .map(|n| format!("{v} {n}"))
-            .unwrap_or_else(|| v.to_owned()),
-        f if f.ends_with("_yuan") => match Money::parse_yuan(v) {
+    match spec(field).map(|s| s.kind) {
+        Some(Kind::Code(Some(list))) => match list.label(v) {
+            Some(label) => format!("{v} {label}"),
+            None => v.to_owned(),
+        },
+        Some(Kind::Flag) => if v == "1" { "是" } else { "否" }.to_owned(),
+        Some(Kind::Money) => match Money::parse_yuan(v) {
             Ok(m) => format!("{} 元（{} 万元）", m.yuan_grouped(), m.wan_yuan(2)),
             Err(_) => v.to_owned(),
         },

@@ -7,7 +7,7 @@ use super::page::{Ctx, CurrentUser, html};
 use super::{AppError, AppState, with_conn};
 use crate::db;
 use crate::domain::role::Role;
-use crate::domain::status;
+use crate::domain::status::Status;
 
 #[derive(Template)]
 #[template(path = "home.html")]
@@ -45,12 +45,12 @@ pub async fn home(
         let scope = account.scope();
         let (waiting, returned) = match account.role {
             Role::ProvinceAdmin => (
-                db::contracts::count_with_status(c, &scope, status::SUBMITTED)?,
+                db::contracts::count_with_status(c, &scope, Status::Submitted)?,
                 0,
             ),
             Role::Clerk => (
                 0,
-                db::contracts::count_with_status(c, &scope, status::RETURNED)?,
+                db::contracts::count_with_status(c, &scope, Status::Returned)?,
             ),
             _ => (0, 0),
         };

@@ -23,7 +23,7 @@ struct ColumnRow {
     name: &'static str,
     label: &'static str,
     when: &'static str,
-    what: &'static str,
+    what: String,
 }
 
 /// What the last import did, as the page shows it.

@@ -7,7 +7,7 @@ use serde::{Deserialize, Serialize};
 
 use super::page::CurrentUser;
 use super::{AppError, AppState, with_conn};
-use crate::catalog::{country, nature, objective, plan, region, tech_field};
+use crate::catalog::list::CodeList;
 use crate::db;
 use crate::db::parties::PartyRow;
 use crate::domain::text;
@@ -31,57 +31,19 @@ fn matches(code: &str, label: &str, q: &str) -> bool {
     q.is_empty() || code.starts_with(q) || label.contains(q)
 }
 
-/// The entries of one code list matching `q` (a code prefix or a few characters of the name).
+/// The selectable entries of code list `list` (its address key) matching `q` (a code prefix
+/// or a few characters of the name); `None` for an unknown list.
 pub fn suggestions(list: &str, q: &str) -> Option<Vec<(String, String)>> {
+    let list = CodeList::from_key(list)?;
     let q = text::compact(q);
-    let pick = |items: Vec<(String, String)>| {
-        items
+    Some(
+        list.choices()
             .into_iter()
-            .filter(|(c, l)| matches(c, l, &q))
+            .filter(|e| matches(e.code, &e.full_label, &q))
             .take(MAX_SUGGESTIONS)
-            .collect()
-    };
-    let owned = |c: &str, l: &str| (c.to_owned(), l.to_owned());
-    Some(match list {
-        "regions" => region::all()
-            .filter_map(|d| {
-                let full = region::full_name(d.code).unwrap_or_else(|| d.name.to_owned());
-                matches(d.code, &full, &q).then(|| (d.code.to_owned(), full))
-            })
-            .take(MAX_SUGGESTIONS)
+            .map(|e| (e.code.to_owned(), e.full_label))
             .collect(),
-        "countries" => pick(
-            country::ALL
-                .iter()
-                .map(|c| owned(c.code, c.label))
-                .collect(),
-        ),
-        "tech_fields" => pick(
-            tech_field::ALL
-                .iter()
-                .map(|t| owned(t.code, t.label))
-                .collect(),
-        ),
-        "objectives" => pick(
-            objective::ALL
-                .iter()
-                .map(|o| owned(o.code, o.label))
-                .collect(),
-        ),
-        "plans" => pick(
-            plan::ALL
-                .iter()
-                .filter(|p| p.selectable)
-                .map(|p| owned(p.code, p.label))
-                .collect(),
-        ),
-        "natures" => pick(
-            nature::selectable()
-                .map(|n| owned(n.code, n.label))
-                .collect(),
-        ),
-        _ => return None,
-    })
+    )
 }
 
 pub async fn codes(

@@ -14,7 +14,7 @@ use crate::catalog::category;
 use crate::db::contracts::{ContractFilter, Cursor, Sort};
 use crate::db::{self};
 use crate::domain::money::Money;
-use crate::domain::status::{self, DEADLINE_DAYS, Decision, Ruling};
+use crate::domain::status::{DEADLINE_DAYS, Decision, Ruling, Status};
 use crate::domain::text;
 use crate::review::{self, ReviewError};
 
@@ -71,7 +71,7 @@ pub async fn queue(
     let now = db::now();
     let overdue_before = now - chrono::Duration::days(DEADLINE_DAYS);
     let filter = ContractFilter {
-        status: Some(status::SUBMITTED.to_owned()),
+        status: Some(Status::Submitted),
         office: Some(query.office.trim().to_owned()).filter(|o| !o.is_empty()),
         category: Some(query.category.trim().to_owned())
             .filter(|c| category::is_leaf(c) || category::category(c).is_some()),
@@ -226,7 +226,7 @@ async fn decide_on(
         Err(ReviewError::Stale { current }) => {
             let message = format!(
                 "此合同在您打开后已被处理或修改，当前状态为“{}”（版本 {}），本次“{}”未执行。请查看当前内容后再决定。",
-                status::label(&current.status),
+                current.status.label(),
                 current.version,
                 decision.label()
             );

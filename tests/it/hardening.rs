@@ -659,7 +659,7 @@ async fn the_forms_maxlength_is_the_rules_limit() {
     );
     assert!(
         form.body
-            .contains("name=\"seller_uscc_override\" value=\"\" maxlength=\"1000\"")
+            .contains("name=\"seller_uscc_override\" rows=\"3\" maxlength=\"1000\"")
     );
 }
 
