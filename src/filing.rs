@@ -148,14 +148,6 @@ pub fn submit(
     let (office, authority) = office_of(clerk)?;
     let today = dates::today_cst(now.and_utc());
     let ctx = RuleContext::filing(office.clone(), today);
-    let checked = rules::check(&s.input, &ctx);
-    let (mut errors, warnings, contract) = match checked {
-        Ok(c) => (FieldErrors::new(), c.warnings, Some(c.contract)),
-        Err((e, w)) => (e, w, None),
-    };
-    if !s.checklist_confirmed {
-        errors.add("checklist_confirmed", "请逐项核对认定要点后勾选确认");
-    }
     db::write_transaction(conn, |c| {
         let previous = match existing {
             Some(e) => Some(editable(c, clerk, e.id)?),
@@ -171,9 +163,8 @@ pub fn submit(
                     .any(|a| a.kind == AttachmentKind::ContractText.as_str()),
                 None => false,
             };
-        if !has_text {
-            errors.add("attachments", "请上传合同文本（PDF、JPEG 或 PNG）");
-        }
+        let (mut errors, warnings, contract) =
+            submission_problems(&s.input, &ctx, s.checklist_confirmed, has_text);
         if let Some(contract) = &contract
             && let Some(other) =
                 db::contracts::duplicate_of(c, &contract.duplicate_key(), existing.map(|e| e.id))?
@@ -239,6 +230,29 @@ pub fn submit(
     })
 }
 
+/// What submitting would find, short of the duplicate guard (which needs the database): the
+/// rules' errors and warnings, the unconfirmed checklist and a missing contract text; and the
+/// contract when the rules accept it. The contract page lists the same for a draft, so a draft
+/// that shows nothing missing submits.
+pub fn submission_problems(
+    input: &ContractInput,
+    ctx: &RuleContext,
+    checklist_confirmed: bool,
+    has_contract_text: bool,
+) -> (FieldErrors, Vec<Warning>, Option<Contract>) {
+    let (mut errors, warnings, contract) = match rules::check(input, ctx) {
+        Ok(c) => (FieldErrors::new(), c.warnings, Some(c.contract)),
+        Err((e, w)) => (e, w, None),
+    };
+    if !checklist_confirmed {
+        errors.add("checklist_confirmed", "请逐项核对认定要点后勾选确认");
+    }
+    if !has_contract_text {
+        errors.add("attachments", "请上传合同文本（PDF、JPEG 或 PNG）");
+    }
+    (errors, warnings, contract)
+}
+
 /// Submits a saved draft or a returned contract as it stands (the button on its page).
 pub fn submit_saved(
     conn: &mut DbConn,
@@ -249,7 +263,7 @@ pub fn submit_saved(
 ) -> Result<(i64, Vec<Warning>), FilingError> {
     let row = editable(conn, clerk, existing.id)?;
     let submission = Submission {
-        input: input_of(&row),
+        input: row.input(),
         checklist_confirmed: row.checklist_confirmed,
         uploads: Vec::new(),
     };
@@ -406,6 +420,39 @@ fn masked_key(key: &str) -> String {
     }
 }
 
+/// Most directory entries one lookup returns.
+pub const MAX_PARTY_MATCHES: usize = 20;
+
+/// Directory entries of `authority` for a typed USCC, ID number or name. Natural persons are
+/// found only by their full ID number, so the lookup never discloses a person's ID.
+pub fn find_parties(
+    conn: &mut DbConn,
+    authority: &str,
+    typed: &str,
+) -> diesel::QueryResult<Vec<PartyRow>> {
+    let q = text::compact(typed).to_uppercase();
+    if q.chars().count() < 2 {
+        return Ok(Vec::new());
+    }
+    let name = text::normalise_name(&q);
+    let rows = db::parties::search(conn, authority, &name, MAX_PARTY_MATCHES as i64)?;
+    Ok(rows
+        .into_iter()
+        .filter(|p| p.kind != "person" || p.id_code == q)
+        .collect())
+}
+
+/// A party's identifier as a viewer with `role` sees it: a natural person's ID number in
+/// full only to the office and the province that handle the contract (个人信息保护法);
+/// national staff see it masked.
+pub fn id_as_seen_by(role: Role, is_person: bool, id: &str) -> String {
+    if is_person && role == Role::Ministry {
+        mask_id(id)
+    } else {
+        id.to_owned()
+    }
+}
+
 /// `1101**********1234`: the first and last four characters of an ID number.
 pub fn mask_id(id: &str) -> String {
     let chars: Vec<char> = id.chars().collect();
@@ -539,63 +586,6 @@ fn draft_write(
     }
 }
 
-/// The form values of a stored contract: a draft's text exactly as typed, a filed contract's
-/// canonical text.
-pub fn input_of(row: &ContractRow) -> ContractInput {
-    if let Some(json) = &row.draft_input
-        && let Ok(input) = serde_json::from_str::<ContractInput>(json)
-    {
-        return input;
-    }
-    let yuan = |f: Option<i64>| {
-        f.map(|f| Money::from_fen(f).yuan_string())
-            .unwrap_or_default()
-    };
-    let date = |d: Option<chrono::NaiveDate>| d.map(dates::format_date).unwrap_or_default();
-    ContractInput {
-        project_name: row.project_name.clone(),
-        signed_on: date(row.signed_on),
-        valid_from: date(row.valid_from),
-        valid_to: date(row.valid_to),
-        category_code: row.category_code.clone(),
-        ip_code: row.ip_code.clone(),
-        tech_field_code: row.tech_field_code.clone(),
-        objective_code: row.objective_code.clone(),
-        plan_code: row.plan_code.clone(),
-        plan_name: row.plan_name.clone(),
-        payment_code: row.payment_code.clone(),
-        non_technical_note: row.non_technical_note.clone(),
-        third_party_name: row.third_party_name.clone(),
-        is_related: if row.is_related { "1" } else { "0" }.to_owned(),
-        seller_uscc_override: row.seller_uscc_override.clone(),
-        buyer_uscc_override: row.buyer_uscc_override.clone(),
-        total_amount_yuan: yuan(row.total_fen),
-        technical_amount_yuan: yuan(row.technical_fen),
-        expected_investment_yuan: yuan(row.expected_investment_fen),
-        expected_output_yuan: yuan(row.expected_output_fen),
-        seller_name: row.seller_name.clone(),
-        seller_country_code: row.seller_country_code.clone(),
-        seller_admin_code: row.seller_admin_code.clone(),
-        seller_uscc: row.seller_uscc.clone(),
-        seller_nature_code: row.seller_nature_code.clone(),
-        seller_address: row.seller_address.clone(),
-        seller_zipcode: row.seller_zipcode.clone(),
-        seller_representative: row.seller_representative.clone(),
-        seller_contact: row.seller_contact.clone(),
-        seller_phone: row.seller_phone.clone(),
-        buyer_name: row.buyer_name.clone(),
-        buyer_country_code: row.buyer_country_code.clone(),
-        buyer_admin_code: row.buyer_admin_code.clone(),
-        buyer_uscc: row.buyer_uscc.clone(),
-        buyer_nature_code: row.buyer_nature_code.clone(),
-        buyer_address: row.buyer_address.clone(),
-        buyer_zipcode: row.buyer_zipcode.clone(),
-        buyer_representative: row.buyer_representative.clone(),
-        buyer_contact: row.buyer_contact.clone(),
-        buyer_phone: row.buyer_phone.clone(),
-    }
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -609,5 +599,16 @@ mod tests {
             "uscc:911101081000112339"
         );
         assert_eq!(mask_id("1234"), "****");
+        let id = "11010519491231002X";
+        assert_eq!(
+            id_as_seen_by(Role::Ministry, true, id),
+            "1101**********002X"
+        );
+        assert_eq!(id_as_seen_by(Role::ProvinceAdmin, true, id), id);
+        assert_eq!(id_as_seen_by(Role::Clerk, true, id), id);
+        assert_eq!(
+            id_as_seen_by(Role::Ministry, false, "91350100M000100Y43"),
+            "91350100M000100Y43"
+        );
     }
 }

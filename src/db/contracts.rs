@@ -5,6 +5,9 @@ use diesel::prelude::*;
 
 use super::schema::contracts;
 use super::{DbConn, MultiBackend};
+use crate::domain::contract::ContractInput;
+use crate::domain::dates;
+use crate::domain::money::Money;
 use crate::domain::role::Scope;
 use crate::domain::status::Status;
 
@@ -72,6 +75,65 @@ pub struct ContractRow {
     pub created_at: NaiveDateTime,
     pub updated_at: NaiveDateTime,
     pub submitted_at: Option<NaiveDateTime>,
+}
+
+impl ContractRow {
+    /// The form values of a stored contract: a draft's text exactly as typed, a filed contract's
+    /// canonical text.
+    pub fn input(&self) -> ContractInput {
+        if let Some(json) = &self.draft_input
+            && let Ok(input) = serde_json::from_str::<ContractInput>(json)
+        {
+            return input;
+        }
+        let yuan = |f: Option<i64>| {
+            f.map(|f| Money::from_fen(f).yuan_string())
+                .unwrap_or_default()
+        };
+        let date = |d: Option<chrono::NaiveDate>| d.map(dates::format_date).unwrap_or_default();
+        ContractInput {
+            project_name: self.project_name.clone(),
+            signed_on: date(self.signed_on),
+            valid_from: date(self.valid_from),
+            valid_to: date(self.valid_to),
+            category_code: self.category_code.clone(),
+            ip_code: self.ip_code.clone(),
+            tech_field_code: self.tech_field_code.clone(),
+            objective_code: self.objective_code.clone(),
+            plan_code: self.plan_code.clone(),
+            plan_name: self.plan_name.clone(),
+            payment_code: self.payment_code.clone(),
+            non_technical_note: self.non_technical_note.clone(),
+            third_party_name: self.third_party_name.clone(),
+            is_related: if self.is_related { "1" } else { "0" }.to_owned(),
+            seller_uscc_override: self.seller_uscc_override.clone(),
+            buyer_uscc_override: self.buyer_uscc_override.clone(),
+            total_amount_yuan: yuan(self.total_fen),
+            technical_amount_yuan: yuan(self.technical_fen),
+            expected_investment_yuan: yuan(self.expected_investment_fen),
+            expected_output_yuan: yuan(self.expected_output_fen),
+            seller_name: self.seller_name.clone(),
+            seller_country_code: self.seller_country_code.clone(),
+            seller_admin_code: self.seller_admin_code.clone(),
+            seller_uscc: self.seller_uscc.clone(),
+            seller_nature_code: self.seller_nature_code.clone(),
+            seller_address: self.seller_address.clone(),
+            seller_zipcode: self.seller_zipcode.clone(),
+            seller_representative: self.seller_representative.clone(),
+            seller_contact: self.seller_contact.clone(),
+            seller_phone: self.seller_phone.clone(),
+            buyer_name: self.buyer_name.clone(),
+            buyer_country_code: self.buyer_country_code.clone(),
+            buyer_admin_code: self.buyer_admin_code.clone(),
+            buyer_uscc: self.buyer_uscc.clone(),
+            buyer_nature_code: self.buyer_nature_code.clone(),
+            buyer_address: self.buyer_address.clone(),
+            buyer_zipcode: self.buyer_zipcode.clone(),
+            buyer_representative: self.buyer_representative.clone(),
+            buyer_contact: self.buyer_contact.clone(),
+            buyer_phone: self.buyer_phone.clone(),
+        }
+    }
 }
 
 /// Every column a filing writes (all but the id and the creation stamp). Used for inserts and,
@@ -232,6 +294,15 @@ pub fn waiting_counts(
         .count()
         .get_result(conn)?;
     Ok((all, overdue))
+}
+
+/// The contract of the scope that has waited longest for review (the head of the queue).
+pub fn next_waiting(conn: &mut DbConn, scope: &Scope) -> QueryResult<Option<i64>> {
+    in_status(scoped(scope), Status::Submitted)
+        .order(contracts::id.asc())
+        .select(contracts::id)
+        .first(conn)
+        .optional()
 }
 
 /// Restricts a query to contracts in state `status`. For any state but registered it also

@@ -121,6 +121,25 @@ pub struct Upload {
     pub bytes: Vec<u8>,
 }
 
+/// A file size as people read it: "812 字节", "12.3 KB", "4.0 MB" (1 KB = 1024 bytes).
+pub fn human_size(bytes: i64) -> String {
+    const KB: i64 = 1024;
+    const MB: i64 = 1024 * KB;
+    // One decimal, rounded half up, from integers.
+    let tenths = |unit: i64| (bytes * 10 + unit / 2) / unit;
+    match bytes {
+        b if b < KB => format!("{b} 字节"),
+        b if b < MB => {
+            let t = tenths(KB);
+            format!("{}.{} KB", t / 10, t % 10)
+        }
+        _ => {
+            let t = tenths(MB);
+            format!("{}.{} MB", t / 10, t % 10)
+        }
+    }
+}
+
 /// Checks one uploaded file; the error is a zh sentence naming the file.
 pub fn check(kind: AttachmentKind, filename: &str, bytes: Vec<u8>) -> Result<Upload, String> {
     let shown = base_name(filename);
@@ -195,6 +214,17 @@ fn base_name(name: &str) -> String {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn sizes_read_in_bytes_kb_and_mb() {
+        assert_eq!(human_size(0), "0 字节");
+        assert_eq!(human_size(812), "812 字节");
+        assert_eq!(human_size(1024), "1.0 KB");
+        assert_eq!(human_size(12_595), "12.3 KB");
+        assert_eq!(human_size(1024 * 1024 - 1), "1024.0 KB");
+        assert_eq!(human_size(4 * 1024 * 1024), "4.0 MB");
+        assert_eq!(human_size(10 * 1024 * 1024 - 52_429), "9.9 MB");
+    }
 
     #[test]
     fn recognises_files_by_content() {

@@ -86,6 +86,15 @@ pub fn parse_date_unbounded(input: &str) -> Result<NaiveDate, DateError> {
     NaiveDate::from_ymd_opt(year, month, day).ok_or(DateError::NoSuchDay { year, month, day })
 }
 
+/// A filter's date: empty is no date; otherwise any form the contract form accepts.
+pub fn parse_optional_date(input: &str) -> Result<Option<NaiveDate>, DateError> {
+    match parse_date_unbounded(input) {
+        Ok(d) => Ok(Some(d)),
+        Err(DateError::Empty) => Ok(None),
+        Err(e) => Err(e),
+    }
+}
+
 /// Splits into (4-digit year, 1–2-digit month, 1–2-digit day), all ASCII digits.
 fn split_parts(s: &str) -> Option<(&str, &str, &str)> {
     let all_digits = |p: &str| !p.is_empty() && p.bytes().all(|b| b.is_ascii_digit());
@@ -132,6 +141,24 @@ mod tests {
     }
 
     const TODAY: NaiveDate = NaiveDate::from_ymd_opt(2017, 3, 1).expect("valid date");
+
+    #[test]
+    fn a_filter_date_may_be_empty_but_not_malformed() {
+        assert_eq!(parse_optional_date("  "), Ok(None));
+        assert_eq!(
+            parse_optional_date("2016年4月1日"),
+            Ok(Some(ymd(2016, 4, 1)))
+        );
+        assert_eq!(
+            parse_optional_date("2016-02-30"),
+            Err(DateError::NoSuchDay {
+                year: 2016,
+                month: 2,
+                day: 30
+            })
+        );
+        assert_eq!(parse_optional_date("4/1"), Err(DateError::Format));
+    }
 
     #[test]
     fn accepted_forms() {

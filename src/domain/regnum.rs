@@ -122,6 +122,14 @@ impl RegistrationNumber {
     }
 }
 
+/// A stored number as people read it, grouped `YYYY PPCC NN SSSSSS`; anything that is not a
+/// registration number is shown as it is.
+pub fn grouped_text(stored: &str) -> String {
+    RegistrationNumber::parse(stored)
+        .map(|n| n.grouped())
+        .unwrap_or_else(|_| stored.to_owned())
+}
+
 impl FromStr for RegistrationNumber {
     type Err = RegNumError;
 
@@ -168,6 +176,8 @@ mod tests {
         assert_eq!(n.serial(), 123);
         assert_eq!(n.to_string(), "2016440301000123");
         assert_eq!(n.grouped(), "2016 4403 01 000123");
+        assert_eq!(grouped_text("2016440301000123"), "2016 4403 01 000123");
+        assert_eq!(grouped_text("12345"), "12345");
         assert_eq!(RegistrationNumber::parse(&n.grouped()), Ok(n));
         assert_eq!(
             RegistrationNumber::parse("２０１６４４０３０１０００１２３"),

@@ -5,7 +5,6 @@
 use super::{csv_input, xlsx};
 use crate::db::contracts::ContractRow;
 use crate::domain::contract::{ContractInput, field_label, spec};
-use crate::filing;
 
 /// The columns the system sets, first in every file: `registration_number`, `status`,
 /// `office_code`, `registered_on`. The `ContractInput::FIELDS` follow.
@@ -215,7 +214,7 @@ pub fn header_line() -> String {
 /// canonical form (amounts with 2 decimals, dates `YYYY-MM-DD`) with the party details
 /// recorded on the contract.
 pub fn push_contract(out: &mut String, row: &ContractRow) {
-    let input = filing::input_of(row);
+    let input = row.input();
     let registered_on = row
         .registered_on
         .map(crate::domain::dates::format_date)

@@ -10,6 +10,7 @@ use super::{AppError, AppState, with_conn};
 use crate::audit::{ACTIONS, action_label, object_label};
 use crate::db::audit::{AuditFilter, AuditRow};
 use crate::db::{self};
+use crate::domain::dates;
 use crate::domain::role::Role;
 
 const PER_PAGE: i64 = 50;
@@ -59,16 +60,6 @@ fn cst_midnight_utc(d: NaiveDate) -> Option<NaiveDateTime> {
         .map(|t| t.naive_utc())
 }
 
-fn parse_day(s: &str) -> Result<Option<NaiveDate>, ()> {
-    let s = s.trim();
-    if s.is_empty() {
-        return Ok(None);
-    }
-    NaiveDate::parse_from_str(s, "%Y-%m-%d")
-        .map(Some)
-        .map_err(|_| ())
-}
-
 pub async fn index(
     state: web::Data<AppState>,
     ctx: Ctx,
@@ -76,7 +67,11 @@ pub async fn index(
     q: web::Query<AuditQuery>,
 ) -> Result<HttpResponse, AppError> {
     let query = q.into_inner();
-    let (from, to) = (parse_day(&query.from), parse_day(&query.to));
+    // The same date forms the contract form accepts (2016-04-01, 2016/4/1, 2016年4月1日, …).
+    let (from, to) = (
+        dates::parse_optional_date(&query.from),
+        dates::parse_optional_date(&query.to),
+    );
     let date_error = (from.is_err() || to.is_err()).then_some("日期格式应为 YYYY-MM-DD");
     let non_empty = |s: &str| Some(s.trim().to_owned()).filter(|s| !s.is_empty());
     let filter = AuditFilter {

@@ -6,8 +6,8 @@ use actix_web::{HttpMessage, HttpRequest, HttpResponse, web};
 use askama::Template;
 use serde::Deserialize;
 
-use super::gate::{ClientIp, Identity, SESSION_COOKIE, cookie, field, removal};
 use super::page::{Ctx, CurrentUser, UserView, html, render, see_other};
+use super::request::{ClientIp, Identity, SESSION_COOKIE, cookie, field, removal};
 use super::{AppError, AppState, with_conn};
 use crate::accounts::{self, AccountError, PasswordChange};
 use crate::audit::Entry;

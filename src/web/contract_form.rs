@@ -113,6 +113,66 @@ pub fn sections(
         .collect()
 }
 
+/// The label of what a message is about: a field's, the attachments', the checklist's.
+pub fn label_of(field: &str) -> &'static str {
+    match field {
+        "checklist_confirmed" => "认定要点核对",
+        "attachments" => "附件",
+        f => match spec(f) {
+            Some(s) => s.label,
+            None => "表单",
+        },
+    }
+}
+
+/// Where a message's field sits on the form: 合同类别 (chosen first), the sections' fields in
+/// order, the attachments, then the checklist; anything else last.
+fn form_position(field: &str) -> usize {
+    let in_sections = Section::ALL.iter().flat_map(|s| s.fields().iter());
+    let after_sections = Section::ALL.iter().map(|s| s.fields().len()).sum::<usize>() + 1;
+    match field {
+        "category_code" => 0,
+        "attachments" => after_sections,
+        "checklist_confirmed" => after_sections + 1,
+        f => in_sections
+            .clone()
+            .position(|k| *k == f)
+            .map_or(after_sections + 2, |i| i + 1),
+    }
+}
+
+/// One line of an error summary: the field it links to and what to correct.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct SummaryItem {
+    pub field: String,
+    pub text: String,
+}
+
+/// Errors as a summary lists them: in the order of the form, each message once, and the field
+/// named once (a message that already names its field is not prefixed with the label again).
+pub fn error_summary(errors: &FieldErrors) -> Vec<SummaryItem> {
+    let mut items: Vec<(usize, SummaryItem)> = Vec::new();
+    for (field, message) in errors.iter() {
+        let label = label_of(field);
+        let name = label.strip_suffix("（元）").unwrap_or(label);
+        let text = if message.starts_with(name) {
+            message.to_owned()
+        } else {
+            format!("{name}：{message}")
+        };
+        let item = SummaryItem {
+            field: field.to_owned(),
+            text,
+        };
+        if !items.iter().any(|(_, i)| *i == item) {
+            items.push((form_position(field), item));
+        }
+    }
+    // Stable: a field's messages keep the rules' order.
+    items.sort_by_key(|(position, _)| *position);
+    items.into_iter().map(|(_, item)| item).collect()
+}
+
 /// Every field name the form knows, for picking the contract's fields out of a posted form.
 pub fn is_contract_field(name: &str) -> bool {
     ContractInput::FIELDS.contains(&name)
@@ -153,4 +213,40 @@ pub fn regions() -> Vec<(&'static str, String)> {
         .filter(|e| e.code.ends_with("00"))
         .map(|e| (e.code, e.label))
         .collect()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn the_summary_follows_the_form_and_names_each_field_once() {
+        let mut e = FieldErrors::new();
+        e.add("checklist_confirmed", "请逐项核对认定要点后勾选确认");
+        e.add("buyer_name", "买方名称不能为空");
+        e.add("seller_uscc", "卖方统一社会信用代码校验位错误，应为 9");
+        e.add("seller_uscc", "卖方统一社会信用代码校验位错误，应为 9");
+        e.add("attachments", "请上传合同文本（PDF、JPEG 或 PNG）");
+        e.add("total_amount_yuan", "应大于 0");
+        e.add("project_name", "项目名称不能为空");
+        let items = error_summary(&e);
+        let fields: Vec<&str> = items.iter().map(|i| i.field.as_str()).collect();
+        assert_eq!(
+            fields,
+            [
+                "project_name",
+                "total_amount_yuan",
+                "seller_uscc",
+                "buyer_name",
+                "attachments",
+                "checklist_confirmed"
+            ]
+        );
+        let texts: Vec<&str> = items.iter().map(|i| i.text.as_str()).collect();
+        assert_eq!(texts[0], "项目名称不能为空");
+        assert_eq!(texts[1], "成交额：应大于 0");
+        assert_eq!(texts[2], "卖方统一社会信用代码校验位错误，应为 9");
+        assert_eq!(texts[4], "附件：请上传合同文本（PDF、JPEG 或 PNG）");
+        assert_eq!(texts[5], "认定要点核对：请逐项核对认定要点后勾选确认");
+    }
 }

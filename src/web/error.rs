@@ -7,6 +7,9 @@ use actix_web::{HttpResponse, ResponseError};
 use askama::Template;
 
 use crate::accounts::AccountError;
+use crate::domain::field_errors::FieldErrors;
+use crate::filing::FilingError;
+use crate::review::ReviewError;
 
 #[derive(Debug, thiserror::Error)]
 pub enum AppError {
@@ -31,13 +34,51 @@ pub enum AppError {
     Other(#[from] anyhow::Error),
 }
 
+/// Field errors that reach the boundary without a form to show them on.
+fn invalid(errors: &FieldErrors) -> AppError {
+    let messages: Vec<&str> = errors.iter().map(|(_, m)| m).collect();
+    AppError::BadRequest(messages.join("；"))
+}
+
 impl From<AccountError> for AppError {
     fn from(e: AccountError) -> Self {
         match e {
+            AccountError::Invalid(errors) => invalid(&errors),
             AccountError::NotFound => AppError::NotFound,
             AccountError::Forbidden => AppError::Forbidden,
             AccountError::Db(e) => AppError::Db(e),
-            other => AppError::Other(anyhow::anyhow!(other.to_string())),
+            AccountError::Hash(e) => AppError::Other(anyhow::anyhow!(e.to_string())),
+        }
+    }
+}
+
+impl From<FilingError> for AppError {
+    fn from(e: FilingError) -> Self {
+        match e {
+            FilingError::Invalid { errors, .. } => invalid(&errors),
+            FilingError::Stale { .. } => {
+                AppError::Refused("此合同在您打开后已被修改，请重新打开后再操作。".into())
+            }
+            FilingError::NotFound => AppError::NotFound,
+            FilingError::Forbidden(m) => AppError::Refused(m.into()),
+            FilingError::Db(e) => AppError::Db(e),
+        }
+    }
+}
+
+impl From<ReviewError> for AppError {
+    fn from(e: ReviewError) -> Self {
+        match e {
+            ReviewError::Invalid(errors) => invalid(&errors),
+            ReviewError::NotFound => AppError::NotFound,
+            ReviewError::Forbidden(m) => AppError::Refused(m.into()),
+            ReviewError::Stale { .. } => {
+                AppError::Refused("此合同已被处理或修改，请刷新后查看。".into())
+            }
+            ReviewError::SerialsExhausted { office, year } => AppError::Refused(format!(
+                "登记机构 {office} 在 {year} 年的合同登记编号流水号已用完，无法再准予登记，请联系部级管理员。"
+            )),
+            ReviewError::Db(e) => AppError::Db(e),
         }
     }
 }

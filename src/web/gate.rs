@@ -2,10 +2,7 @@
 //! every POST, applies the route table's role rule, forces a first password change, and sets
 //! the per-request facts (identity, client address, CSRF token) handlers read.
 
-use std::net::IpAddr;
-
 use actix_web::body::{BoxBody, MessageBody};
-use actix_web::cookie::{Cookie, SameSite, time::Duration as CookieDuration};
 use actix_web::dev::{Payload, ServiceRequest, ServiceResponse};
 use actix_web::http::{Method, StatusCode, header};
 use actix_web::middleware::Next;
@@ -15,26 +12,15 @@ use futures_util::StreamExt;
 use tracing::Span;
 use tracing_actix_web::{DefaultRootSpanBuilder, RootSpan, RootSpanBuilder};
 
+use super::form_data::{FormData, Limits};
+use super::request::{
+    ANON_CSRF_COOKIE, ClientIp, CsrfToken, Identity, NOTICE_COOKIE, SESSION_COOKIE, client_ip,
+    cookie, removal,
+};
 use super::{Allow, AppState, access_for, auth, with_conn};
-use crate::auth::session::{self, ActiveSession};
+use crate::auth::session;
 use crate::auth::token;
 use crate::db;
-
-pub const SESSION_COOKIE: &str = "techreg_session";
-pub const ANON_CSRF_COOKIE: &str = "techreg_csrf";
-pub const NOTICE_COOKIE: &str = "techreg_notice";
-
-/// The signed-in account and its session (absent for anonymous requests).
-#[derive(Clone)]
-pub struct Identity(pub ActiveSession);
-
-/// The client's address as trusted for audit and throttling.
-#[derive(Clone)]
-pub struct ClientIp(pub Option<String>);
-
-/// The token every form of this response must carry.
-#[derive(Clone)]
-pub struct CsrfToken(pub String);
 
 /// A request span with the user id, filled in once the session is known.
 pub struct RequestSpan;
@@ -50,23 +36,6 @@ impl RootSpanBuilder for RequestSpan {
     ) {
         DefaultRootSpanBuilder::on_request_end(span, outcome);
     }
-}
-
-/// Builds a cookie with the flags every cookie of the application carries.
-pub fn cookie(name: &'static str, value: String, secure: bool) -> Cookie<'static> {
-    Cookie::build(name, value)
-        .path("/")
-        .http_only(true)
-        .same_site(SameSite::Lax)
-        .secure(secure)
-        .finish()
-}
-
-/// A cookie that deletes `name` in the browser.
-pub fn removal(name: &'static str, secure: bool) -> Cookie<'static> {
-    let mut c = cookie(name, String::new(), secure);
-    c.set_max_age(CookieDuration::ZERO);
-    c
 }
 
 pub async fn gate(
@@ -162,11 +131,18 @@ pub async fn gate(
                     return Ok(req.into_response(page));
                 }
             };
-            let fields = posted_fields(req.request(), &body);
-            let posted_token = field(&fields, "csrf_token").unwrap_or_default();
+            // The handler reads the same body with the same parser.
+            let form = match FormData::parse(req.headers(), body.clone()).await {
+                Ok(form) => form,
+                Err(e) if e.status() == StatusCode::PAYLOAD_TOO_LARGE => {
+                    return Ok(req.into_response(super::error::page_for_status(e.status())));
+                }
+                Err(e) => return Ok(req.into_response(super::error::AppError::from(e).into_page())),
+            };
+            let posted_token = form.get("csrf_token").unwrap_or_default();
             let token_ok = token::constant_time_eq(posted_token, &csrf);
             req.set_payload(Payload::from(body));
-            let keep = kept_fields(fields);
+            let keep = kept_fields(form.fields);
             match (allow, &identity) {
                 (Some(Allow::Public), _) if !token_ok => {
                     Some(auth::stale_login_response(&csrf, &keep)?)
@@ -301,39 +277,16 @@ async fn text_parts_only(req: &mut ServiceRequest) -> Result<Vec<(String, String
     if declared.is_some_and(|n| n > super::UPLOAD_BODY_LIMIT as u64) {
         return Err(StatusCode::PAYLOAD_TOO_LARGE);
     }
+    let limits = Limits {
+        keep_files: false,
+        body: super::UPLOAD_BODY_LIMIT,
+        text: super::ANONYMOUS_BODY_LIMIT,
+    };
     let payload = req.take_payload();
-    let mut parts = actix_multipart::Multipart::new(req.headers(), payload);
-    let (mut text_left, mut total) = (super::ANONYMOUS_BODY_LIMIT, 0usize);
-    let mut fields = Vec::new();
-    while let Some(part) = parts.next().await {
-        let mut part = part.map_err(|_| StatusCode::BAD_REQUEST)?;
-        let (name, is_file) = match part.content_disposition() {
-            Some(cd) => (
-                cd.get_name().unwrap_or_default().to_owned(),
-                cd.get_filename().is_some(),
-            ),
-            None => (String::new(), true),
-        };
-        let mut value = Vec::new();
-        while let Some(chunk) = part.next().await {
-            let chunk = chunk.map_err(|_| StatusCode::BAD_REQUEST)?;
-            total += chunk.len();
-            if total > super::UPLOAD_BODY_LIMIT {
-                return Err(StatusCode::PAYLOAD_TOO_LARGE);
-            }
-            if !is_file {
-                text_left = text_left
-                    .checked_sub(chunk.len())
-                    .ok_or(StatusCode::PAYLOAD_TOO_LARGE)?;
-                value.extend_from_slice(&chunk);
-            }
-        }
-        // Only the fields a page keeps are held; the rest is read past.
-        if !is_file && fields.len() < MAX_KEPT_FIELDS {
-            fields.push((name, String::from_utf8_lossy(&value).into_owned()));
-        }
-    }
-    Ok(fields)
+    FormData::multipart(req.headers(), payload, limits)
+        .await
+        .map(|form| form.fields)
+        .map_err(|e| e.status())
 }
 
 /// A large form (e.g. with attachments) posted after its session ended cannot be kept.
@@ -396,92 +349,10 @@ fn same_origin(req: &HttpRequest) -> bool {
     true
 }
 
-/// The client's address: the peer's, or — only when the peer is a trusted proxy — the nearest
-/// untrusted hop of `X-Forwarded-For`.
-pub fn client_ip(req: &HttpRequest, trusted: &[IpAddr]) -> Option<String> {
-    let peer = req.peer_addr()?.ip();
-    if !trusted.contains(&peer) {
-        return Some(peer.to_string());
-    }
-    let hops: Vec<&str> = req
-        .headers()
-        .get_all("x-forwarded-for")
-        .filter_map(|v| v.to_str().ok())
-        .flat_map(|v| v.split(','))
-        .map(str::trim)
-        .collect();
-    for hop in hops.iter().rev() {
-        match hop.parse::<IpAddr>() {
-            Ok(ip) if trusted.contains(&ip) => continue,
-            Ok(ip) => return Some(ip.to_string()),
-            Err(_) => break,
-        }
-    }
-    Some(peer.to_string())
-}
-
-/// The fields of a posted form: url-encoded bodies in full; for multipart bodies only the
-/// simple text parts (enough to find the CSRF token).
-pub fn posted_fields(req: &HttpRequest, body: &[u8]) -> Vec<(String, String)> {
-    let content_type = req
-        .headers()
-        .get(header::CONTENT_TYPE)
-        .and_then(|v| v.to_str().ok())
-        .unwrap_or("");
-    if content_type.starts_with("multipart/form-data") {
-        return multipart_text_fields(content_type, body);
-    }
-    serde_urlencoded::from_bytes::<Vec<(String, String)>>(body).unwrap_or_default()
-}
-
-fn multipart_text_fields(content_type: &str, body: &[u8]) -> Vec<(String, String)> {
-    let Some(boundary) = content_type
-        .split(';')
-        .find_map(|p| p.trim().strip_prefix("boundary="))
-    else {
-        return Vec::new();
-    };
-    let delimiter = format!("--{}", boundary.trim_matches('"'));
-    let text = String::from_utf8_lossy(body);
-    text.split(delimiter.as_str())
-        .filter_map(|part| {
-            let (head, value) = part.split_once("\r\n\r\n")?;
-            if head.contains("filename=") {
-                return None;
-            }
-            let name = head.split("name=\"").nth(1)?.split('"').next()?;
-            Some((name.to_owned(), value.trim_end_matches("\r\n").to_owned()))
-        })
-        .collect()
-}
-
-pub fn field<'a>(fields: &'a [(String, String)], name: &str) -> Option<&'a str> {
-    fields
-        .iter()
-        .find(|(k, _)| k == name)
-        .map(|(_, v)| v.as_str())
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
     use actix_web::test::TestRequest;
-
-    #[::core::prelude::v1::test]
-    fn forwarded_for_is_believed_only_from_trusted_proxies() {
-        let proxy: IpAddr = "10.0.0.5".parse().unwrap();
-        let req = TestRequest::default()
-            .peer_addr("10.0.0.5:4000".parse().unwrap())
-            .insert_header(("X-Forwarded-For", "203.0.113.9, 10.0.0.5"))
-            .to_http_request();
-        assert_eq!(client_ip(&req, &[proxy]).as_deref(), Some("203.0.113.9"));
-        assert_eq!(client_ip(&req, &[]).as_deref(), Some("10.0.0.5"));
-        let spoof = TestRequest::default()
-            .peer_addr("198.51.100.7:4000".parse().unwrap())
-            .insert_header(("X-Forwarded-For", "1.2.3.4"))
-            .to_http_request();
-        assert_eq!(client_ip(&spoof, &[proxy]).as_deref(), Some("198.51.100.7"));
-    }
 
     #[::core::prelude::v1::test]
     fn cross_site_posts_are_recognised() {
@@ -503,15 +374,5 @@ mod tests {
             .insert_header(("Origin", "https://techreg.example"))
             .to_http_request();
         assert!(same_origin(&own));
-    }
-
-    #[::core::prelude::v1::test]
-    fn finds_text_fields_of_multipart_bodies() {
-        let ct = "multipart/form-data; boundary=XyZ";
-        let body = "--XyZ\r\nContent-Disposition: form-data; name=\"csrf_token\"\r\n\r\nabc\r\n--XyZ\r\nContent-Disposition: form-data; name=\"f\"; filename=\"a.pdf\"\r\n\r\n%PDF\r\n--XyZ--\r\n";
-        assert_eq!(
-            multipart_text_fields(ct, body.as_bytes()),
-            vec![("csrf_token".to_owned(), "abc".to_owned())]
-        );
     }
 }

@@ -3,7 +3,7 @@
 //! rules live in `crate::batch`; this module only moves files and reports.
 
 use actix_web::http::StatusCode;
-use actix_web::{HttpRequest, HttpResponse, web};
+use actix_web::{HttpResponse, web};
 use askama::Template;
 use serde::Deserialize;
 
@@ -120,14 +120,12 @@ pub async fn show(
 /// Takes the uploaded file and imports it: 303 to the page with the outcome when it was
 /// imported, 422 with every problem when nothing was.
 pub async fn upload(
-    req: HttpRequest,
     state: web::Data<AppState>,
     ctx: Ctx,
     user: CurrentUser,
-    payload: web::Payload,
+    data: FormData,
 ) -> Result<HttpResponse, AppError> {
     let importer = importer_of(&user)?;
-    let data = FormData::read(&req, payload).await?;
     let file = data.files.into_iter().find(|f| f.field == "file");
     let refuse = |ctx: Ctx, status: StatusCode, message: String| {
         let mut p = page(ctx, &importer);

@@ -8,9 +8,9 @@ use serde::{Deserialize, Serialize};
 use super::page::CurrentUser;
 use super::{AppError, AppState, with_conn};
 use crate::catalog::list::CodeList;
-use crate::db;
 use crate::db::parties::PartyRow;
 use crate::domain::text;
+use crate::filing;
 
 #[derive(Deserialize)]
 pub struct Query {
@@ -94,33 +94,15 @@ impl From<PartyRow> for PartyFill {
     }
 }
 
-/// Directory entries for a typed USCC, ID number or name. Natural persons are found only by
-/// their full ID number and only within the clerk's province-level authority, so the lookup
-/// never discloses a person's ID.
+/// Directory entries for what was typed, as the form fills them in (`filing::find_parties`).
 pub async fn find_parties(
     state: &AppState,
     authority: String,
     q: &str,
 ) -> Result<Vec<PartyFill>, AppError> {
-    let q = text::compact(q).to_uppercase();
-    if q.chars().count() < 2 {
-        return Ok(Vec::new());
-    }
-    let typed = text::normalise_name(&q);
-    let rows = with_conn(state, move |c| {
-        Ok(db::parties::search(
-            c,
-            &authority,
-            &typed,
-            MAX_SUGGESTIONS as i64,
-        )?)
-    })
-    .await?;
-    Ok(rows
-        .into_iter()
-        .filter(|p| p.kind != "person" || p.id_code == q)
-        .map(PartyFill::from)
-        .collect())
+    let q = q.to_owned();
+    let rows = with_conn(state, move |c| Ok(filing::find_parties(c, &authority, &q)?)).await?;
+    Ok(rows.into_iter().map(PartyFill::from).collect())
 }
 
 pub async fn parties(

@@ -14,6 +14,7 @@ pub mod imports;
 pub mod institutions;
 pub mod lookup;
 pub mod page;
+pub mod request;
 pub mod review;
 pub mod year_close;
 

@@ -10,7 +10,7 @@ use askama::Template;
 use chrono::FixedOffset;
 
 use super::AppError;
-use super::gate::{ClientIp, CsrfToken, Identity, NOTICE_COOKIE, cookie};
+use super::request::{ClientIp, CsrfToken, Identity, NOTICE_COOKIE, cookie};
 use crate::audit::Actor;
 use crate::catalog::authority;
 use crate::db::users::Account;
@@ -70,7 +70,7 @@ pub struct Ctx {
     pub user: Option<UserView>,
     pub csrf: String,
     pub path: String,
-    pub notice: Option<&'static str>,
+    pub notice: Option<String>,
 }
 
 impl Ctx {
@@ -203,7 +203,7 @@ pub fn page_link(path: &str, filters: &[(&str, &str)], cursor: Option<(&str, Str
 }
 
 /// Post/Redirect/Get: `303 See Other`, optionally with a one-time notice for the next page.
-pub fn see_other(location: &str, notice: Option<&'static str>, secure: bool) -> HttpResponse {
+pub fn see_other(location: &str, notice: Option<&str>, secure: bool) -> HttpResponse {
     let mut r = HttpResponse::SeeOther();
     r.insert_header((header::LOCATION, location));
     if let Some(code) = notice {
@@ -212,8 +212,22 @@ pub fn see_other(location: &str, notice: Option<&'static str>, secure: bool) -> 
     r.finish()
 }
 
-/// Notices are passed as codes, so nothing a user typed travels through the cookie.
-fn notice_text(code: &str) -> Option<&'static str> {
+/// The notice that names the registration number just given (`contract_approved:NUMBER`).
+pub fn approved_notice(number: &str) -> String {
+    format!("contract_approved:{number}")
+}
+
+/// Notices are passed as codes, so nothing a user typed travels through the cookie; the one
+/// argument a code may carry is a registration number, which is checked as one.
+fn notice_text(code: &str) -> Option<String> {
+    if let Some(number) = code.strip_prefix("contract_approved:") {
+        let n = crate::domain::regnum::RegistrationNumber::parse(number).ok()?;
+        return Some(format!("合同已准予登记，登记编号 {}。", n.grouped()));
+    }
+    fixed_notice(code).map(str::to_owned)
+}
+
+fn fixed_notice(code: &str) -> Option<&'static str> {
     Some(match code {
         "password_changed" => "密码已修改。",
         "user_created" => "账号已创建。首次登录时需修改密码。",

@@ -8,7 +8,7 @@ use askama::Template;
 use serde::Deserialize;
 
 use super::contracts::{ReviewPanel, category_choices, show_page};
-use super::page::{Ctx, CurrentUser, format_cst, html, page_link, see_other};
+use super::page::{Ctx, CurrentUser, approved_notice, format_cst, html, page_link, see_other};
 use super::{AppError, AppState, with_conn};
 use crate::catalog::category;
 use crate::db::contracts::{ContractFilter, Cursor, Sort};
@@ -202,15 +202,20 @@ async fn decide_on(
         conflict,
     };
     match result {
-        Ok(outcome) => Ok(match outcome.decision {
-            Decision::Approve => see_other(
-                &format!("/contracts/{id}"),
-                Some("contract_approved"),
-                secure,
-            ),
-            Decision::Return => see_other("/review", Some("contract_returned"), secure),
-            Decision::Refuse => see_other("/review", Some("contract_refused"), secure),
-        }),
+        Ok(outcome) => {
+            // On to the next contract of the queue; back to this one when none is left.
+            let scope = user.account.scope();
+            let next =
+                with_conn(&state, move |c| Ok(db::contracts::next_waiting(c, &scope)?)).await?;
+            let location = format!("/contracts/{}", next.unwrap_or(id));
+            let notice = match (outcome.decision, &outcome.registration_number) {
+                (Decision::Approve, Some(n)) => approved_notice(&n.to_string()),
+                (Decision::Approve, None) => "contract_approved".to_owned(),
+                (Decision::Return, _) => "contract_returned".to_owned(),
+                (Decision::Refuse, _) => "contract_refused".to_owned(),
+            };
+            Ok(see_other(&location, Some(&notice), secure))
+        }
         Err(ReviewError::Invalid(errors)) => {
             let row = super::contracts::scoped_contract(&state, &user.account, id).await?;
             show_page(
@@ -240,42 +245,7 @@ async fn decide_on(
             )
             .await
         }
-        Err(ReviewError::SerialsExhausted { office, year }) => Err(AppError::Refused(format!(
-            "登记机构 {office} 在 {year} 年的合同登记编号流水号已用完，无法再准予登记，请联系部级管理员。"
-        ))),
-        Err(ReviewError::NotFound) => Err(AppError::NotFound),
-        Err(ReviewError::Forbidden(m)) => Err(AppError::Refused(m.into())),
-        Err(ReviewError::Db(e)) => Err(e.into()),
-    }
-}
-
-/// A decision of the review history, as the contract page shows it.
-pub struct ReviewView {
-    pub at: String,
-    pub reviewer: String,
-    pub decision: &'static str,
-    /// `approve`, `return` or `refuse` (the tag's colour).
-    pub kind: String,
-    pub ground: &'static str,
-    pub reason: String,
-    pub registration_number: Option<String>,
-}
-
-impl ReviewView {
-    pub fn of(r: crate::db::reviews::ReviewRow) -> ReviewView {
-        ReviewView {
-            at: format_cst(r.decided_at),
-            decision: Decision::parse(&r.decision)
-                .map(Decision::label)
-                .unwrap_or("—"),
-            ground: crate::catalog::refusal::get(&r.refusal_code)
-                .map(|g| g.label)
-                .unwrap_or(""),
-            kind: r.decision,
-            reviewer: r.reviewer,
-            reason: r.reason,
-            registration_number: r.registration_number,
-        }
+        Err(e) => Err(e.into()),
     }
 }
 

@@ -389,12 +389,55 @@ async fn a_contract_is_returned_corrected_and_registered_in_the_browser() -> any
         .text()
         .await?;
     assert!(status.contains("已登记"), "{status}");
-    assert!(status.contains("440101000001"), "{status}");
+    assert!(status.contains("4401 01 000001"), "{status}");
     let history = browser.page_source().await?;
     assert!(history.contains("退回补正") && history.contains("准予登记"));
     browser
         .screenshot(dir.join("review-registered.png"))
         .await?;
+
+    // At a laptop's and a tablet's width, no value on the contract page or in the list is cut
+    // off, and status pills stay on one line.
+    let clipped = "return [...document.querySelectorAll('.facts dd, .table td')]\
+        .filter(e => e.scrollWidth > e.clientWidth + 1).map(e => e.textContent);";
+    let wrapped_pills = "return [...document.querySelectorAll('.tag')]\
+        .filter(e => e.getClientRects().length > 1).map(e => e.textContent);";
+    for (width, height) in [(1366, 900), (820, 1180)] {
+        browser.set_window_size(width, height).await?;
+        browser.goto(&contract_url).await?;
+        browser.wait_for(".status-line", DEFAULT_WAIT).await?;
+        assert_eq!(
+            browser.execute(clipped, &[]).await?,
+            serde_json::json!([]),
+            "{width}px"
+        );
+        assert_eq!(
+            browser.execute(wrapped_pills, &[]).await?,
+            serde_json::json!([])
+        );
+        browser
+            .screenshot(dir.join(format!("contract-page-{width}.png")))
+            .await?;
+        browser
+            .execute(
+                "document.querySelectorAll('.cards .card')[1].scrollIntoView();",
+                &[],
+            )
+            .await?;
+        browser
+            .screenshot(dir.join(format!("contract-parties-{width}.png")))
+            .await?;
+        browser.goto(&app.url("/contracts")).await?;
+        browser.wait_for("table", DEFAULT_WAIT).await?;
+        assert_eq!(
+            browser.execute(wrapped_pills, &[]).await?,
+            serde_json::json!([]),
+            "{width}px"
+        );
+        browser
+            .screenshot(dir.join(format!("contract-list-{width}.png")))
+            .await?;
+    }
     browser.quit().await?;
     Ok(())
 }

@@ -216,6 +216,68 @@ async fn drafts_keep_anything_and_submit_later() {
 }
 
 #[actix_web::test]
+async fn errors_are_listed_in_form_order_once_and_a_draft_lists_all_that_submitting_needs() {
+    let app = TestApp::demo().await;
+    let clerk = app.signed_in("gz_clerk").await;
+    // A wrong check character and an empty buyer: the summary names each field once, in the
+    // order of the form, each linking to its field.
+    let mut fields = valid_fields("11", "错误汇总");
+    for (k, v) in fields.iter_mut() {
+        match k.as_str() {
+            "seller_uscc" => *v = "91440106MA59ABCD1X".into(),
+            "buyer_name" => v.clear(),
+            _ => {}
+        }
+    }
+    let res = post_contract(&clerk, "/contracts", &fields, "submit", None).await;
+    assert_eq!(res.status, 422, "{}", res.body);
+    let summary = &res.body[res.body.find("error-summary").expect("a summary")..];
+    let summary = &summary[..summary.find("</ul>").expect("its list")];
+    let (uscc, buyer) = (
+        summary
+            .find("href=\"#f-seller_uscc\"")
+            .expect("the USCC linked"),
+        summary
+            .find("href=\"#f-buyer_name\"")
+            .expect("the buyer linked"),
+    );
+    assert!(
+        uscc < buyer,
+        "seller before buyer, as on the form: {summary}"
+    );
+    assert!(
+        !summary.contains("卖方统一社会信用代码：卖方统一社会信用代码"),
+        "{summary}"
+    );
+    assert_eq!(
+        summary.matches("卖方统一社会信用代码").count(),
+        1,
+        "{summary}"
+    );
+
+    // A draft without its contract text or the checklist: its page lists both, so nothing it
+    // does not show stops the submission.
+    let mut draft = valid_fields("11", "缺附件的草稿");
+    draft.push(("checklist_confirmed".into(), String::new()));
+    let res = post_contract(&clerk, "/contracts", &draft, "save", Some(Vec::new())).await;
+    assert_eq!(res.status, 303, "{}", res.body);
+    let id = id_of(&res);
+    let page = clerk.get(&format!("/contracts/{id}")).await.body;
+    assert!(page.contains("提交前还需处理 2 处"), "{page}");
+    assert!(page.contains("附件：请上传合同文本"));
+    assert!(page.contains("认定要点核对：请逐项核对认定要点后勾选确认"));
+    assert!(page.contains(&format!("href=\"/contracts/{id}/edit#f-attachments\"")));
+    let refused = clerk
+        .post(&format!("/contracts/{id}/submit"), &[("version", "1")])
+        .await;
+    assert_eq!(
+        refused.status, 422,
+        "the listed problems stop the submission"
+    );
+    assert!(refused.body.contains("共 2 处需要更正"), "{}", refused.body);
+}
+
+#[actix_web::test]
 async fn two_tabs_cannot_overwrite_each_other() {
     let app = TestApp::demo().await;
     let clerk = app.signed_in("gz_clerk").await;
@@ -379,6 +441,46 @@ async fn attachments_are_checked_by_content_and_downloadable_in_scope() {
     assert_eq!(file.status(), 200);
     assert_eq!(file.headers()["content-type"], "image/png");
     assert_eq!(file.bytes().await.unwrap().as_ref(), png);
+}
+
+#[actix_web::test]
+async fn the_contract_page_names_the_office_and_reads_without_prefixes_or_empty_reasons() {
+    use sha2::{Digest, Sha256};
+    let app = TestApp::demo().await;
+    let clerk = app.signed_in("gz_clerk").await;
+    let res = post_contract(
+        &clerk,
+        "/contracts",
+        &valid_fields("43", "培训页面"),
+        "submit",
+        Some(vec![("contract_text", "scan.pdf", PDF)]),
+    )
+    .await;
+    assert_eq!(res.status, 303, "{}", res.body);
+    let id = id_of(&res);
+    let admin = app.signed_in("gd_admin").await;
+    let page = admin.get(&format!("/contracts/{id}")).await.body;
+    assert!(
+        page.contains("<dt>登记机构</dt><dd>广州市技术合同登记处（440101）</dd>"),
+        "the office by name"
+    );
+    // Inside a party's card the labels drop 卖方 / 买方, and an empty override reason is left
+    // out.
+    assert!(page.contains("<dt>名称</dt>") && page.contains("<dt>统一社会信用代码</dt>"));
+    assert!(!page.contains("<dt>卖方名称</dt>") && !page.contains("<dt>买方名称</dt>"));
+    assert!(!page.contains("校验例外原因"), "no empty exception reason");
+    // The attachment with its real size and a short hash (the full one on hover).
+    let hash: String = Sha256::digest(PDF)
+        .iter()
+        .map(|b| format!("{b:02x}"))
+        .collect();
+    let size = techreg::domain::attachment::human_size(PDF.len() as i64);
+    assert_eq!(size, format!("{} 字节", PDF.len()));
+    assert!(page.contains(&size), "{size}");
+    assert!(
+        page.contains(&format!("title=\"{hash}\">{}…</abbr>", &hash[..12])),
+        "short hash"
+    );
 }
 
 #[actix_web::test]

@@ -100,17 +100,30 @@ async fn approval_registers_with_the_next_number_of_the_office_and_year() {
     assert!(page.body.contains("准予登记") && page.body.contains("不予登记依据"));
     let res = decide(&admin, first, "approve", &[]).await;
     assert_eq!(res.status, 303, "{}", res.body);
+    // On to the next contract of the queue, with the number just given named.
     assert_eq!(
         res.location.as_deref(),
-        Some(&*format!("/contracts/{first}"))
+        Some(&*format!("/contracts/{second}"))
     );
     let year = this_year();
+    let next = admin.get(&format!("/contracts/{second}")).await;
+    assert!(
+        next.body
+            .contains(&format!("合同已准予登记，登记编号 {year} 4401 01 000001。")),
+        "{}",
+        next.body
+    );
     let (status, version, number) = status_of(&app, first);
     assert_eq!(status, "registered");
     assert_eq!(version, 2);
     assert_eq!(number, Some(format!("{year}440101000001")));
     let res = decide(&admin, second, "approve", &[("reason", "材料齐全")]).await;
     assert_eq!(res.status, 303);
+    // The queue is empty now: the reviewer stays on the contract just decided.
+    assert_eq!(
+        res.location.as_deref(),
+        Some(&*format!("/contracts/{second}"))
+    );
     assert_eq!(
         status_of(&app, second).2,
         Some(format!("{year}440101000002"))
@@ -118,7 +131,7 @@ async fn approval_registers_with_the_next_number_of_the_office_and_year() {
 
     // The registered contract shows its number and history, and is final for everyone.
     let shown = clerk.get(&format!("/contracts/{first}")).await.body;
-    assert!(shown.contains(&format!("{year}440101000001")));
+    assert!(shown.contains(&format!("{year} 4401 01 000001")), "grouped");
     let today =
         techreg::domain::dates::format_date(techreg::domain::dates::today_cst(chrono::Utc::now()));
     assert!(
@@ -175,7 +188,8 @@ async fn a_returned_contract_shows_the_reason_and_is_resubmitted_after_correctio
     let reason = "请补充专利权人变更登记的证明材料<script>alert(1)</script>";
     let res = decide(&admin, id, "return", &[("reason", reason)]).await;
     assert_eq!(res.status, 303, "{}", res.body);
-    assert_eq!(res.location.as_deref(), Some("/review"));
+    // Nothing else waits, so the reviewer stays on the contract just returned.
+    assert_eq!(res.location.as_deref(), Some(&*format!("/contracts/{id}")));
     assert_eq!(status_of(&app, id).0, "returned");
 
     // The clerk sees the reason (escaped), edits and resubmits at the version it read.
