@@ -9,10 +9,10 @@ use crate::demo::{self, national::Size};
 
 #[derive(Debug, Args)]
 pub struct DemoArgs {
-    /// The later of the two years to generate (Y−1 and Y); 2016 reproduces the 2016 report.
+    #[arg(help = "生成的两年中较晚的一年（生成 Y−1 与 Y）；2016 复现 2016 年度报告")]
     #[arg(long)]
     pub year: i32,
-    /// Fraction of the national size, e.g. 0.01 for a year of some 3,200 contracts.
+    #[arg(help = "相对全国规模的比例，如 0.01 约为每年 3,200 份合同")]
     #[arg(long, default_value_t = 1.0)]
     pub scale: f64,
 }

@@ -11,16 +11,15 @@ use crate::db;
 
 #[derive(Debug, Subcommand)]
 pub enum ExportCommand {
-    /// The contracts registered in a year, as the contracts CSV (ordered by registration number).
+    #[command(about = "导出某年登记的合同（合同 CSV，按登记编号排序）")]
     Contracts {
-        /// Registration year.
+        #[arg(help = "登记年度")]
         #[arg(long)]
         year: i32,
-        /// The file to write (in place only when the export is complete); standard output
-        /// without it.
+        #[arg(help = "输出文件（导出完成后才写入到位）；不指定时写到标准输出")]
         #[arg(long)]
         out: Option<PathBuf>,
-        /// Replace an existing `--out` file.
+        #[arg(help = "覆盖已存在的 --out 文件")]
         #[arg(long)]
         force: bool,
     },

@@ -16,14 +16,26 @@ use crate::institutions;
 
 #[derive(Debug, Subcommand)]
 pub enum ImportCommand {
-    /// Registration offices: office_code,name,authority_code (all or nothing).
-    Offices { file: PathBuf },
-    /// Contracts: the contracts CSV, or an .xlsx workbook (first sheet); all or nothing.
-    Contracts { file: PathBuf },
-    /// National figures of earlier years and R&D expenditure (history CSV); all or nothing.
-    History { file: PathBuf },
-    /// The institution list of 附表15: province,institution_name; replaces the whole list.
-    Institutions { file: PathBuf },
+    #[command(about = "导入登记机构：office_code,name,authority_code（全有或全无）")]
+    Offices {
+        #[arg(help = "要导入的文件")]
+        file: PathBuf,
+    },
+    #[command(about = "导入合同：合同 CSV 或 .xlsx 工作簿（第一个工作表），全有或全无")]
+    Contracts {
+        #[arg(help = "要导入的文件")]
+        file: PathBuf,
+    },
+    #[command(about = "导入历年全国数据与研发经费（历史 CSV），全有或全无")]
+    History {
+        #[arg(help = "要导入的文件")]
+        file: PathBuf,
+    },
+    #[command(about = "导入附表15 示范机构名单：province,institution_name（替换整个名单）")]
+    Institutions {
+        #[arg(help = "要导入的文件")]
+        file: PathBuf,
+    },
 }
 
 pub fn run(database_url: &str, cmd: ImportCommand) -> anyhow::Result<()> {
@@ -118,10 +130,21 @@ pub fn run(database_url: &str, cmd: ImportCommand) -> anyhow::Result<()> {
     }
 }
 
+/// Why `file` could not be read, said plainly.
+fn unreadable(file: &Path, e: &std::io::Error) -> anyhow::Error {
+    match e.kind() {
+        std::io::ErrorKind::NotFound => anyhow::anyhow!("文件不存在：{}", file.display()),
+        std::io::ErrorKind::PermissionDenied => {
+            anyhow::anyhow!("没有读取权限：{}", file.display())
+        }
+        _ if file.is_dir() => anyhow::anyhow!("{} 是目录，不是文件", file.display()),
+        _ => anyhow::anyhow!("无法读取文件 {}：{e}", file.display()),
+    }
+}
+
 /// The file's name (for the summary and the audit entry) and its bytes.
 fn read_file(file: &Path) -> anyhow::Result<(String, Vec<u8>)> {
-    let bytes =
-        std::fs::read(file).map_err(|e| anyhow::anyhow!("无法读取文件 {}：{e}", file.display()))?;
+    let bytes = std::fs::read(file).map_err(|e| unreadable(file, &e))?;
     let name = file
         .file_name()
         .map(|n| n.to_string_lossy().into_owned())
@@ -132,7 +155,7 @@ fn read_file(file: &Path) -> anyhow::Result<(String, Vec<u8>)> {
 /// [`read_file`], refusing a file larger than `max` bytes before reading it.
 fn read_file_at_most(file: &Path, max: usize) -> anyhow::Result<(String, Vec<u8>)> {
     let len = std::fs::metadata(file)
-        .map_err(|e| anyhow::anyhow!("无法读取文件 {}：{e}", file.display()))?
+        .map_err(|e| unreadable(file, &e))?
         .len();
     if len > max as u64 {
         bail!(

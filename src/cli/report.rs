@@ -13,25 +13,25 @@ use crate::statistics;
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
 pub enum Format {
-    /// One `ID.csv` per table.
+    #[value(help = "每张表一个 ID.csv")]
     Csv,
-    /// One `tables.json`.
+    #[value(help = "一个 tables.json")]
     Json,
-    /// One `tables.xlsx` workbook, a sheet per table.
+    #[value(help = "一个 tables.xlsx 工作簿，每张表一个工作表")]
     Xlsx,
 }
 
 #[derive(Debug, Args)]
 pub struct ReportArgs {
-    /// The registration year.
+    #[arg(help = "登记年度")]
     #[arg(long)]
     pub year: i32,
-    #[arg(long, value_enum)]
+    #[arg(long, value_enum, help = "输出格式")]
     pub format: Format,
-    /// The directory to write into (made if missing).
+    #[arg(help = "输出目录（不存在时自动创建）")]
     #[arg(long)]
     pub out: PathBuf,
-    /// Replace files of an earlier report in the directory.
+    #[arg(help = "覆盖目录中已有的报表文件")]
     #[arg(long)]
     pub force: bool,
 }

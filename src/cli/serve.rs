@@ -13,19 +13,19 @@ use crate::{db, demo};
 
 #[derive(Debug, Args)]
 pub struct ServeArgs {
-    /// Address to listen on.
+    #[arg(help = "监听地址")]
     #[arg(long, env = "BIND", default_value = "127.0.0.1:8080")]
     pub bind: String,
-    /// Seed demo accounts and data when the database has no users yet, and print the logins.
+    #[arg(help = "数据库尚无用户时创建演示账号和数据，并打印登录信息")]
     #[arg(long)]
     pub demo: bool,
-    /// Served over HTTPS (directly or behind a TLS proxy): Secure cookies and HSTS.
+    #[arg(help = "经 HTTPS 提供服务（直接或在 TLS 代理之后）：启用 Secure Cookie 与 HSTS")]
     #[arg(long, env = "SECURE_COOKIES")]
     pub secure_cookies: bool,
-    /// A proxy whose X-Forwarded-For is believed (repeat the flag, or comma-separate in the env var).
+    #[arg(help = "可信代理地址，信任其 X-Forwarded-For（可重复此参数，环境变量中用逗号分隔）")]
     #[arg(long = "trusted-proxy", env = "TRUSTED_PROXIES", value_delimiter = ',')]
     pub trusted_proxies: Vec<IpAddr>,
-    /// Database connections in the pool.
+    #[arg(help = "连接池中的数据库连接数")]
     #[arg(long, env = "POOL_SIZE", default_value_t = 8)]
     pub pool_size: u32,
 }

@@ -13,34 +13,43 @@ use crate::domain::role::Scope;
 
 #[derive(Debug, Subcommand)]
 pub enum UserCommand {
-    /// Create an account; the password is the first line of standard input.
+    #[command(about = "新建账号；密码从标准输入的第一行读取")]
     Add {
-        #[arg(long)]
+        #[arg(long, help = "用户名（小写字母、数字和 _ . -）")]
         username: String,
-        /// clerk | province_admin | ministry | sysadmin
+        #[arg(
+            help = "角色：clerk（登记员）| province_admin（省级管理员）| ministry（部级用户）| sysadmin（系统管理员）"
+        )]
         #[arg(long)]
         role: String,
-        /// The office of a clerk (6-digit PPCCNN).
+        #[arg(help = "登记员所属登记机构（6 位代码 PPCCNN）")]
         #[arg(long)]
         office: Option<String>,
-        /// The authority of a province administrator (e.g. 440000, 440300, 660000).
+        #[arg(help = "省级管理员所属管理机构（如 440000、440300、660000）")]
         #[arg(long)]
         authority: Option<String>,
-        /// The name shown in the application (defaults to the username).
+        #[arg(help = "显示名称（默认为用户名）")]
         #[arg(long)]
         display_name: Option<String>,
-        /// Read the password from the first line of standard input.
+        #[arg(help = "从标准输入的第一行读取密码")]
         #[arg(long, required = true)]
         password_stdin: bool,
     },
-    /// Disable an account and end its sessions.
-    Disable { username: String },
-    /// Enable a disabled account.
-    Enable { username: String },
-    /// Set a new password (first line of standard input).
-    Passwd {
+    #[command(about = "停用账号并结束其全部会话")]
+    Disable {
+        #[arg(help = "用户名")]
         username: String,
-        #[arg(long, required = true)]
+    },
+    #[command(about = "启用已停用的账号")]
+    Enable {
+        #[arg(help = "用户名")]
+        username: String,
+    },
+    #[command(about = "设置新密码（从标准输入的第一行读取）")]
+    Passwd {
+        #[arg(help = "用户名")]
+        username: String,
+        #[arg(long, required = true, help = "从标准输入的第一行读取密码")]
         password_stdin: bool,
     },
 }

@@ -11,18 +11,26 @@ use crate::statistics;
 
 #[derive(Debug, Subcommand)]
 pub enum YearCommand {
-    /// Freeze every table of year Y (its report comes from the snapshot from now on).
-    Close { year: i32 },
-    /// Reopen a closed year; the reason is required and kept with the snapshot.
-    Reopen {
+    #[command(about = "关账：冻结 Y 年全部统计表（此后该年报表取自冻结数据）")]
+    Close {
+        #[arg(help = "统计年度")]
         year: i32,
-        #[arg(long, default_value = "")]
+    },
+    #[command(about = "重新开放已关账的年度；必须说明理由，理由随快照保存")]
+    Reopen {
+        #[arg(help = "统计年度")]
+        year: i32,
+        #[arg(long, default_value = "", help = "重新开放的理由（必填）")]
         reason: String,
     },
-    /// The revision list of a closed year as CSV: cells whose current value differs from the
-    /// frozen one (table_id,table,row,column,frozen,current).
-    Revisions { year: i32 },
-    /// Every close and reopening, newest first.
+    #[command(
+        about = "已关账年度的修订清单（CSV）：当前值与冻结值不同的单元格（table_id,table,row,column,frozen,current）"
+    )]
+    Revisions {
+        #[arg(help = "统计年度")]
+        year: i32,
+    },
+    #[command(about = "全部关账与重新开放记录，最新在前")]
     List,
 }
 

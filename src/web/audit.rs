@@ -6,12 +6,13 @@ use chrono::{NaiveDate, NaiveDateTime};
 use serde::Deserialize;
 
 use super::page::{Ctx, CurrentUser, cst, format_cst, html, page_link};
-use super::{AppError, AppState, with_conn};
+use super::{AppError, AppState, access_for, with_conn};
 use crate::audit::{ACTIONS, action_label, object_label};
 use crate::db::audit::{AuditFilter, AuditRow};
 use crate::db::{self};
 use crate::domain::dates;
 use crate::domain::role::Role;
+use actix_web::http::Method;
 
 const PER_PAGE: i64 = 50;
 
@@ -37,7 +38,27 @@ struct Row {
     at: String,
     action_label: &'static str,
     object_label: &'static str,
+    /// The object's page, when it has one the viewer may open.
+    object_href: Option<String>,
     role_label: &'static str,
+}
+
+/// The page of an audited object, if it has one and `role` may open it: a contract, an
+/// office, a statistics year.
+fn object_href(role: Role, object_type: &str, object_id: &str) -> Option<String> {
+    let is_number = !object_id.is_empty() && object_id.bytes().all(|b| b.is_ascii_digit());
+    let (pattern, href) = match object_type {
+        "contract" if is_number => ("/contracts/{id}", format!("/contracts/{object_id}")),
+        "office" if is_number => (
+            "/admin/offices/{code}",
+            format!("/admin/offices/{object_id}"),
+        ),
+        "year" if is_number => ("/stats/{year}/close", format!("/stats/{object_id}/close")),
+        _ => return None,
+    };
+    access_for(&Method::GET, pattern)
+        .is_some_and(|allow| allow.permits(Some(role)))
+        .then_some(href)
 }
 
 #[derive(Template)]
@@ -119,6 +140,7 @@ pub async fn index(
             at: format_cst(e.at),
             action_label: action_label(&e.action),
             object_label: object_label(&e.object_type),
+            object_href: object_href(user.account.role, &e.object_type, &e.object_id),
             role_label: match e.actor_role.as_deref().and_then(Role::parse) {
                 Some(r) => r.label(),
                 None if e.actor.starts_with("cli:") => "命令行",
@@ -137,4 +159,29 @@ pub async fn index(
         first_link,
         date_error,
     })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn objects_link_only_to_pages_the_viewer_may_open() {
+        assert_eq!(
+            object_href(Role::ProvinceAdmin, "contract", "42").as_deref(),
+            Some("/contracts/42")
+        );
+        assert_eq!(object_href(Role::Sysadmin, "contract", "42"), None);
+        assert_eq!(
+            object_href(Role::Ministry, "year", "2016").as_deref(),
+            Some("/stats/2016/close")
+        );
+        assert_eq!(object_href(Role::ProvinceAdmin, "year", "2016"), None);
+        assert_eq!(
+            object_href(Role::ProvinceAdmin, "office", "440101").as_deref(),
+            Some("/admin/offices/440101")
+        );
+        assert_eq!(object_href(Role::Ministry, "contract", "../x"), None);
+        assert_eq!(object_href(Role::Ministry, "user", "gz_clerk"), None);
+    }
 }

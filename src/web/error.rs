@@ -3,9 +3,11 @@
 use actix_web::dev::ServiceResponse;
 use actix_web::http::{StatusCode, header};
 use actix_web::middleware::ErrorHandlerResponse;
-use actix_web::{HttpResponse, ResponseError};
+use actix_web::{HttpMessage, HttpRequest, HttpResponse, ResponseError};
 use askama::Template;
 
+use super::page::Ctx;
+use super::request::Identity;
 use crate::accounts::AccountError;
 use crate::domain::field_errors::FieldErrors;
 use crate::filing::FilingError;
@@ -91,6 +93,24 @@ pub struct ErrorPage<'a> {
     pub message: &'a str,
 }
 
+/// The same page inside the application's frame, for a signed-in user: the navigation stays.
+#[derive(Template)]
+#[template(path = "errors/signed_in.html")]
+struct SignedInErrorPage<'a> {
+    ctx: Ctx,
+    status: u16,
+    title: &'a str,
+    message: &'a str,
+}
+
+/// What an error page said, kept on the response so that the error handler can show it again
+/// with the navigation once it knows who asked.
+#[derive(Debug, Clone)]
+struct Said {
+    title: String,
+    message: String,
+}
+
 impl ErrorPage<'_> {
     /// Renders the page; falls back to plain text if even that fails. Error pages are never
     /// cached: what they say (not found, busy, refused) holds for this request only.
@@ -98,13 +118,41 @@ impl ErrorPage<'_> {
         let status = StatusCode::from_u16(self.status).unwrap_or(StatusCode::INTERNAL_SERVER_ERROR);
         let mut res = HttpResponse::build(status);
         res.insert_header((header::CACHE_CONTROL, "no-store"));
-        match self.render() {
+        let mut res = match self.render() {
             Ok(body) => res.content_type("text/html; charset=utf-8").body(body),
             Err(_) => res
                 .content_type("text/plain; charset=utf-8")
                 .body(self.message.to_owned()),
-        }
+        };
+        res.extensions_mut().insert(Said {
+            title: self.title.to_owned(),
+            message: self.message.to_owned(),
+        });
+        res
     }
+}
+
+/// An error page for a signed-in user, with the navigation; `None` for anonymous requests.
+fn framed(req: &HttpRequest, status: StatusCode, said: &Said) -> Option<HttpResponse> {
+    req.extensions().get::<Identity>()?;
+    let ctx = Ctx {
+        notice: None,
+        ..Ctx::from_request(req)
+    };
+    let body = SignedInErrorPage {
+        ctx,
+        status: status.as_u16(),
+        title: &said.title,
+        message: &said.message,
+    }
+    .render()
+    .ok()?;
+    Some(
+        HttpResponse::build(status)
+            .insert_header((header::CACHE_CONTROL, "no-store"))
+            .content_type("text/html; charset=utf-8")
+            .body(body),
+    )
 }
 
 impl ResponseError for AppError {
@@ -212,13 +260,42 @@ pub fn plain_errors_as_pages<B>(
         .get(header::CONTENT_TYPE)
         .and_then(|v| v.to_str().ok())
         .is_some_and(|v| v.starts_with("text/html"));
-    if is_html {
+    let status = res.status();
+    let said = res.response().extensions().get::<Said>().cloned();
+    let allow = res.headers().get(header::ALLOW).cloned();
+    if is_html && said.is_none() {
         return Ok(ErrorHandlerResponse::Response(res.map_into_left_body()));
     }
-    let status = res.status();
-    let allow = res.headers().get(header::ALLOW).cloned();
-    let (req, _) = res.into_parts();
-    let mut page = page_for_status(status);
+    let (req, res) = res.into_parts();
+    // For a signed-in user every error page is shown in the application's frame, with the
+    // navigation: the application's own pages as they were worded, the framework's by status.
+    let said = said.unwrap_or_else(|| {
+        let (title, message) = status_text(status);
+        Said {
+            title: title.to_owned(),
+            message: message.to_owned(),
+        }
+    });
+    let mut page = match framed(&req, status, &said) {
+        Some(mut page) => {
+            // Keep what the response already said besides its body: cookies the gate set,
+            // Retry-After, Allow.
+            for (name, value) in res.headers() {
+                if name == header::SET_COOKIE {
+                    page.headers_mut().append(name.clone(), value.clone());
+                } else if name != header::CONTENT_TYPE && name != header::CONTENT_LENGTH {
+                    page.headers_mut().insert(name.clone(), value.clone());
+                }
+            }
+            page
+        }
+        None if is_html => {
+            return Ok(ErrorHandlerResponse::Response(
+                ServiceResponse::new(req, res).map_into_left_body(),
+            ));
+        }
+        None => page_for_status(status),
+    };
     if let Some(allow) = allow {
         page.headers_mut().insert(header::ALLOW, allow);
     }

@@ -54,6 +54,44 @@ async fn changes_leave_entries_that_each_authority_sees_for_itself() {
 }
 
 #[actix_web::test]
+async fn entries_name_their_action_in_chinese_and_link_to_what_they_changed() {
+    let app = TestApp::demo().await;
+    let clerk = app.signed_in("gz_clerk").await;
+    let res = crate::contracts::post_contract(
+        &clerk,
+        "/contracts",
+        &crate::fixtures::valid_fields("11", "审计链接"),
+        "submit",
+        None,
+    )
+    .await;
+    assert_eq!(res.status, 303, "{}", res.body);
+    let id = crate::contracts::id_of(&res);
+    let gd = app.signed_in("gd_admin").await;
+    let page = gd.get("/audit?action=contract.submit").await.body;
+    assert!(page.contains("提交合同审核"), "{page}");
+    assert!(
+        page.contains(&format!(
+            "<a class=\"mono\" href=\"/contracts/{id}\">{id}</a>"
+        )),
+        "the contract is linked: {page}"
+    );
+    // Dates are typed as in the contract form.
+    let day = techreg::domain::dates::today_cst(chrono::Utc::now());
+    let typed = format!(
+        "{}年{}月{}日",
+        chrono::Datelike::year(&day),
+        chrono::Datelike::month(&day),
+        chrono::Datelike::day(&day)
+    );
+    let same_day = gd
+        .get(&format!("/audit?action=contract.submit&from={typed}"))
+        .await;
+    assert!(!same_day.body.contains("日期格式应为"), "{}", same_day.body);
+    assert!(same_day.body.contains(&format!("href=\"/contracts/{id}\"")));
+}
+
+#[actix_web::test]
 async fn the_audit_page_pages_by_keyset() {
     let app = TestApp::demo().await;
     {

@@ -535,3 +535,34 @@ async fn framework_errors_are_zh_pages_too() {
         "an HTML page, not plain text"
     );
 }
+
+#[actix_web::test]
+async fn error_pages_keep_the_navigation_when_signed_in() {
+    let app = TestApp::demo().await;
+    let clerk = app.signed_in("gz_clerk").await;
+    // The application's 404 (another office's contract looks like a missing one), the
+    // framework's 404 (a path that matches no route) and the gate's 403 (a page of another
+    // role): each says what happened inside the frame, with the clerk's navigation and sign-out.
+    for (path, status, says) in [
+        ("/contracts/999999", 404, "页面不存在"),
+        ("/no/such/page", 404, "页面不存在"),
+        ("/audit", 403, "无权访问"),
+    ] {
+        let page = clerk.get(path).await;
+        assert_eq!(page.status, status, "{path}");
+        assert!(page.body.contains(says), "{path}: {}", page.body);
+        assert!(
+            page.body.contains("aria-label=\"主导航\""),
+            "{path}: navigation"
+        );
+        assert!(page.body.contains("action=\"/logout\""), "{path}: sign-out");
+        assert!(
+            page.body.contains("href=\"/contracts\""),
+            "{path}: the clerk's links"
+        );
+    }
+    // Anonymous visitors get the plain page: no navigation to offer.
+    let anonymous = app.client().get("/no/such/page").await;
+    assert_eq!(anonymous.status, 404);
+    assert!(!anonymous.body.contains("主导航"));
+}

@@ -731,7 +731,7 @@ fn cli_errors_exit_non_zero_and_write_nothing() {
     );
     let missing = techreg(&test_db, &["import", "contracts", "/nonexistent/file.csv"]);
     assert!(!missing.status.success());
-    assert!(text(&missing.stderr).contains("无法读取文件"));
+    assert!(text(&missing.stderr).contains("文件不存在：/nonexistent/file.csv"));
 }
 
 // ---------------------------------------------------------------------------------------------

@@ -198,3 +198,57 @@ fn migrate_and_backup() {
     assert!(!bad.status.success());
     assert!(text(&bad.stderr).contains("不支持的数据库类型"));
 }
+
+#[::core::prelude::v1::test]
+fn help_and_parse_errors_are_in_chinese_and_a_missing_file_is_named() {
+    let run = |args: &[&str]| {
+        Command::new(env!("CARGO_BIN_EXE_techreg"))
+            .args(args)
+            .env_remove("DATABASE_URL")
+            .output()
+            .unwrap()
+    };
+    let help = run(&["--help"]);
+    assert!(help.status.success());
+    let help = text(&help.stdout);
+    for expected in [
+        "用法：techreg",
+        "命令:",
+        "选项:",
+        "显示帮助",
+        "生成某年全国统计表",
+    ] {
+        assert!(help.contains(expected), "{expected}: {help}");
+    }
+    assert!(!help.contains("Print help"), "{help}");
+    let sub = text(&run(&["year", "reopen", "--help"]).stdout);
+    assert!(
+        sub.contains("参数:") && sub.contains("重新开放的理由"),
+        "{sub}"
+    );
+
+    let unknown = run(&["bogus"]);
+    assert_eq!(unknown.status.code(), Some(2));
+    assert!(text(&unknown.stderr).contains("错误：未知的命令“bogus”"));
+    let bad_value = run(&["report", "--year", "2016", "--format", "pdf", "--out", "x"]);
+    assert_eq!(bad_value.status.code(), Some(2));
+    let said = text(&bad_value.stderr);
+    assert!(
+        said.contains("“pdf”无效") && said.contains("csv、json、xlsx"),
+        "{said}"
+    );
+    let missing = run(&["report", "--year", "2016"]);
+    assert!(text(&missing.stderr).contains("缺少必需的参数"));
+
+    let test_db = TestDb::new();
+    let out = techreg(
+        &test_db,
+        &["import", "contracts", "/nonexistent/contracts.csv"],
+    );
+    assert!(!out.status.success());
+    assert!(
+        text(&out.stderr).contains("文件不存在：/nonexistent/contracts.csv"),
+        "{}",
+        text(&out.stderr)
+    );
+}

@@ -183,5 +183,5 @@ fn a_year_with_registered_contracts_takes_only_rd_expenditure() {
 
     let missing = techreg(&test_db, &["import", "history", "/nonexistent/history.csv"]);
     assert!(!missing.status.success());
-    assert!(text(&missing.stderr).contains("无法读取文件"));
+    assert!(text(&missing.stderr).contains("文件不存在：/nonexistent/history.csv"));
 }

@@ -178,7 +178,7 @@ fn every_kind_of_bad_file_leaves_the_list_as_it_was() {
         &["import", "institutions", "/nonexistent/a15.csv"],
     );
     assert!(!out.status.success());
-    assert!(text(&out.stderr).contains("无法读取文件"));
+    assert!(text(&out.stderr).contains("文件不存在：/nonexistent/a15.csv"));
     assert_eq!(
         import_audit(&test_db).len(),
         1,
