@@ -12,7 +12,7 @@ use crate::db::{self, DbConn};
 use crate::domain::contract::Contract;
 use crate::domain::dates;
 use crate::domain::office_code::OfficeCode;
-use crate::domain::regnum::RegistrationNumber;
+use crate::domain::regnum::{RegistrationNumber, grouped_text};
 use crate::domain::rules::{self, RuleContext};
 use crate::domain::status::Status;
 use crate::domain::text;
@@ -213,7 +213,9 @@ impl RowChecker<'_> {
             {
                 fail(
                     "office_code",
-                    format!("只能导入本登记机构（{office_code}）的合同，此行为 {code}"),
+                    format!(
+                        "登记员只能导入本登记机构（{office_code}）的合同，此行的登记机构为 {code}"
+                    ),
                 );
             }
             if !info.active && registered == Some(false) {
@@ -422,12 +424,17 @@ pub(super) fn against_database(
     let mut filed = db::contracts::filed_with_duplicate_keys(c, &keys)?;
     filed.sort();
     filed.dedup_by(|a, b| a.0 == b.0);
-    for (key, id) in filed {
+    for (key, id, number) in filed {
         if let Some(row) = firsts.keys.get(&key) {
+            // The number when it has one (what a clerk looks up); `#id` for the contract page.
+            let which = match number {
+                Some(n) => format!("已登记的合同 {}（#{id}）", grouped_text(&n)),
+                None => format!("待审核的合同 #{id} "),
+            };
             problems.push(Problem::error(
                 *row,
                 "project_name",
-                format!("重复登记：与合同 #{id} 的卖方、买方、签订日期和项目名称相同"),
+                format!("重复登记：与{which}的卖方、买方、签订日期和项目名称相同"),
             ));
         }
     }

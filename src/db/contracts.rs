@@ -689,19 +689,24 @@ pub fn insert_batch(
 pub fn filed_with_duplicate_keys(
     conn: &mut DbConn,
     keys: &[&str],
-) -> QueryResult<Vec<(String, i64)>> {
+) -> QueryResult<Vec<(String, i64, Option<String>)>> {
     let mut found = Vec::new();
     for chunk in keys.chunks(LOOKUP_CHUNK) {
         // Filter by the key alone and check the status here: with a status condition in SQL,
         // SQLite may walk the status index (nearly every filed row) instead of the key's.
-        let rows: Vec<(Option<String>, i64, Status)> = contracts::table
+        let rows: Vec<(Option<String>, i64, Status, Option<String>)> = contracts::table
             .filter(contracts::duplicate_key.eq_any(chunk))
-            .select((contracts::duplicate_key, contracts::id, contracts::status))
+            .select((
+                contracts::duplicate_key,
+                contracts::id,
+                contracts::status,
+                contracts::registration_number,
+            ))
             .load(conn)?;
         found.extend(
             rows.into_iter()
-                .filter(|(_, _, status)| status.is_filed())
-                .filter_map(|(k, id, _)| Some((k?, id))),
+                .filter(|(_, _, status, _)| status.is_filed())
+                .filter_map(|(k, id, _, number)| Some((k?, id, number))),
         );
     }
     Ok(found)

@@ -26,15 +26,96 @@ struct ColumnRow {
     what: String,
 }
 
+/// One problem line as the page lists it: row, column with its zh label, what to correct.
+#[derive(Debug, Clone, PartialEq, Eq)]
+struct ProblemRow {
+    /// The spreadsheet row; empty for a problem of the whole file.
+    row: String,
+    column: String,
+    label: &'static str,
+    message: String,
+    /// The contract a duplicate repeats (`#id` in the message), for a link to its page.
+    contract: Option<i64>,
+}
+
+/// Reads a `row N, column: 说明` or `file: 说明` line back; warnings are the messages that start
+/// with 警告：. The downloadable report keeps the lines as they are.
+fn problem_row(line: &str) -> (bool, ProblemRow) {
+    let (row, column, message) = match line.strip_prefix("row ").and_then(|rest| {
+        let (n, rest) = rest.split_once(", ")?;
+        let (column, message) = rest.split_once(": ")?;
+        Some((n, column, message))
+    }) {
+        Some(parts) => parts,
+        None => ("", "", line.strip_prefix("file: ").unwrap_or(line)),
+    };
+    let (warning, message) = match message.strip_prefix("警告：") {
+        Some(m) => (true, m),
+        None => (false, message),
+    };
+    let contract = message.split_once('#').and_then(|(_, rest)| {
+        let digits: String = rest.chars().take_while(char::is_ascii_digit).collect();
+        digits.parse().ok()
+    });
+    let label = match column {
+        "" => "整个文件",
+        c => contracts_csv::column_label(c),
+    };
+    (
+        warning,
+        ProblemRow {
+            row: row.to_owned(),
+            column: column.to_owned(),
+            label,
+            message: message.to_owned(),
+            contract,
+        },
+    )
+}
+
 /// What the last import did, as the page shows it.
 struct Outcome {
     succeeded: bool,
     file_name: String,
     at: String,
     summary: String,
-    lines: Vec<String>,
+    errors: Vec<ProblemRow>,
+    warnings: Vec<ProblemRow>,
+    /// How many lines of each the whole report holds (the page shows at most SHOWN_LINES).
+    error_count: usize,
+    warning_count: usize,
     total_lines: usize,
+    shown_lines: usize,
     report_id: i64,
+}
+
+impl Outcome {
+    fn new(
+        succeeded: bool,
+        file_name: String,
+        at: String,
+        summary: String,
+        lines: &[String],
+        report_id: i64,
+    ) -> Outcome {
+        let shown = &lines[..lines.len().min(SHOWN_LINES)];
+        let warning_count = lines.iter().filter(|l| problem_row(l).0).count();
+        let (warnings, errors): (Vec<_>, Vec<_>) =
+            shown.iter().map(|l| problem_row(l)).partition(|(w, _)| *w);
+        Outcome {
+            succeeded,
+            file_name,
+            at,
+            summary,
+            errors: errors.into_iter().map(|(_, r)| r).collect(),
+            warnings: warnings.into_iter().map(|(_, r)| r).collect(),
+            error_count: lines.len() - warning_count,
+            warning_count,
+            total_lines: lines.len(),
+            shown_lines: shown.len(),
+            report_id,
+        }
+    }
 }
 
 #[derive(Template)]
@@ -103,15 +184,14 @@ pub async fn show(
         .await?;
         p.outcome = report.map(|r| {
             let lines: Vec<String> = r.body.lines().map(str::to_owned).collect();
-            Outcome {
-                succeeded: r.succeeded,
-                file_name: r.file_name,
-                at: format_cst(r.created_at),
-                summary: r.summary,
-                total_lines: lines.len(),
-                lines: lines.into_iter().take(SHOWN_LINES).collect(),
-                report_id: r.id,
-            }
+            Outcome::new(
+                r.succeeded,
+                r.file_name,
+                format_cst(r.created_at),
+                r.summary,
+                &lines,
+                r.id,
+            )
         });
     }
     html(&p)
@@ -176,15 +256,14 @@ pub async fn upload(
                 body: &body,
             },
         )?;
-        let outcome = Outcome {
+        let outcome = Outcome::new(
             succeeded,
-            file_name: name.clone(),
-            at: format_cst(now),
+            name.clone(),
+            format_cst(now),
             summary,
-            total_lines: lines.len(),
-            lines: lines.into_iter().take(SHOWN_LINES).collect(),
-            report_id: id,
-        };
+            &lines,
+            id,
+        );
         Ok((id, outcome))
     })
     .await?;
@@ -232,4 +311,31 @@ pub async fn report_text(
             format!("attachment; filename=\"import-report-{id}.txt\""),
         ))
         .body(report.body))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn problem_lines_read_back_as_row_column_and_message() {
+        let (warning, r) = problem_row("row 3, seller_uscc: 卖方统一社会信用代码校验位错误");
+        assert!(!warning);
+        assert_eq!((r.row.as_str(), r.column.as_str()), ("3", "seller_uscc"));
+        assert_eq!(r.label, "卖方统一社会信用代码");
+        assert_eq!(r.message, "卖方统一社会信用代码校验位错误");
+        let (warning, r) = problem_row("row 12, total_amount_yuan: 警告：成交额不足 1000 元");
+        assert!(warning);
+        assert_eq!(r.message, "成交额不足 1000 元");
+        assert_eq!(r.label, "成交额（元）");
+        let (_, r) = problem_row("file: 文件中没有数据行");
+        assert_eq!((r.row.as_str(), r.label), ("", "整个文件"));
+        assert_eq!(r.message, "文件中没有数据行");
+        let (_, r) = problem_row(
+            "row 2, project_name: 重复登记：与已登记的合同 2016 4401 01 000001（#17）的卖方、买方、签订日期和项目名称相同",
+        );
+        assert_eq!(r.contract, Some(17));
+        let (_, r) = problem_row("row 2, registered_on: 登记日期格式有误");
+        assert_eq!(r.contract, None);
+    }
 }

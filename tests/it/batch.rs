@@ -219,7 +219,7 @@ fn problem_lines_have_the_exact_format() {
     // Filed contracts are duplicates now.
     let again = s.problems(&csv(&[good]));
     assert!(
-        again[0].starts_with("row 2, project_name: 重复登记：与合同 #"),
+        again[0].starts_with("row 2, project_name: 重复登记：与待审核的合同 #"),
         "{again:?}"
     );
 }
@@ -491,6 +491,21 @@ fn the_party_directory_is_kept_as_a_filing_keeps_it() {
 }
 
 #[::core::prelude::v1::test]
+fn a_duplicate_of_a_registered_contract_names_its_number() {
+    let s = Seeded::new();
+    let first = Row::registered("11", "已登记的重复", "2025440101000001", "2025-05-05");
+    s.operator(&csv(std::slice::from_ref(&first)))
+        .expect("imported");
+    let again = first.set("registration_number", "2025440101000002");
+    let lines = s.problems(&csv(&[again]));
+    assert!(
+        lines[0]
+            .starts_with("row 2, project_name: 重复登记：与已登记的合同 2025 4401 01 000001（#"),
+        "{lines:?}"
+    );
+}
+
+#[::core::prelude::v1::test]
 fn a_clerk_imports_only_its_offices_submitted_rows() {
     let s = Seeded::new();
     let clerk = s.clerk("gz_clerk");
@@ -506,7 +521,7 @@ fn a_clerk_imports_only_its_offices_submitted_rows() {
     assert_eq!(
         lines,
         [
-            "row 3, office_code: 只能导入本登记机构（440101）的合同，此行为 440301",
+            "row 3, office_code: 登记员只能导入本登记机构（440101）的合同，此行的登记机构为 440301",
             "row 4, status: 登记员只能导入待审核（submitted）的合同；已登记（registered）的历史合同须由部级用户或在命令行导入",
         ]
     );
@@ -738,6 +753,36 @@ fn cli_errors_exit_non_zero_and_write_nothing() {
 // The upload page
 
 /// Uploads a contracts file on the import page, as the browser does.
+/// Whether an import page lists problem `line` (`row N, column: 说明` or `file: 说明`, as the
+/// download and the command line give it): its row, its column and its message (HTML-escaped,
+/// without the 警告： of a warning) in the page's problem table.
+pub fn page_lists(body: &str, line: &str) -> bool {
+    let escape = |s: &str| {
+        s.replace('&', "&#38;")
+            .replace('<', "&#60;")
+            .replace('>', "&#62;")
+            .replace('"', "&#34;")
+    };
+    let parsed = line.strip_prefix("row ").and_then(|rest| {
+        let (n, rest) = rest.split_once(", ")?;
+        let (column, message) = rest.split_once(':')?;
+        Some((n, column, message.trim_start()))
+    });
+    match parsed {
+        Some((n, column, message)) => {
+            let message = message.strip_prefix("警告：").unwrap_or(message);
+            let cell = format!("<td class=\"num\">{n}</td>");
+            body.match_indices(&cell).any(|(at, _)| {
+                let rest = &body[at..];
+                let row = &rest[..rest.find("</tr>").unwrap_or(rest.len())];
+                row.contains(&format!("<span class=\"muted mono\">{column}</span>"))
+                    && row.contains(&escape(message))
+            })
+        }
+        None => body.contains(&escape(line.strip_prefix("file: ").unwrap_or(line))),
+    }
+}
+
 pub async fn upload(c: &Client<'_>, name: &str, bytes: Vec<u8>) -> Page {
     let token = c.get("/imports/contracts").await.csrf();
     let form = Form::new()
@@ -800,6 +845,34 @@ async fn a_clerk_uploads_the_offices_submitted_contracts() {
         list.body
     );
 
+    // The same file again: each row repeats a filed contract, which the page links to.
+    let again = upload(
+        &clerk,
+        "再次.csv",
+        csv(&[Row::submitted("11", "<b>网页导入</b>一")]).into_bytes(),
+    )
+    .await;
+    assert_eq!(again.status, 422);
+    let first_id: i64 = {
+        use diesel::prelude::*;
+        use techreg::db::schema::contracts;
+        contracts::table
+            .filter(contracts::project_name.eq("<b>网页导入</b>一"))
+            .select(contracts::id)
+            .first(&mut *app.conn())
+            .unwrap()
+    };
+    assert!(
+        again
+            .body
+            .contains(&format!("重复登记：与待审核的合同 #{first_id} 的"))
+            && again
+                .body
+                .contains(&format!("<a href=\"/contracts/{first_id}\">查看该合同</a>")),
+        "{}",
+        again.body
+    );
+
     // Another office's rows, a registered row and markup in an echoed value.
     let bad = upload(
         &clerk,
@@ -813,16 +886,30 @@ async fn a_clerk_uploads_the_offices_submitted_contracts() {
     )
     .await;
     assert_eq!(bad.status, 422);
+    // On the page: a table of row, column (its zh label beside its name) and what to correct,
+    // errors apart from warnings; the download keeps the interchange lines.
     assert!(
+        bad.body.contains("错误（3 条，须更正后重新导入）"),
+        "{}",
         bad.body
-            .contains("row 2, office_code: 只能导入本登记机构（440101）的合同，此行为 440301"),
+    );
+    assert!(
+        !bad.body.contains("警告（"),
+        "no warnings listed: {}",
+        bad.body
+    );
+    assert!(
+        bad.body.contains(
+            "<td class=\"num\">2</td>\n    <td>登记机构代码<br><span class=\"muted mono\">office_code</span></td>\n    <td>登记员只能导入本登记机构（440101）的合同，此行的登记机构为 440301</td>"
+        ),
         "{}",
         bad.body
     );
     assert!(
         bad.body
-            .contains("row 3, status: 登记员只能导入待审核（submitted）的合同")
+            .contains("<td>状态<br><span class=\"muted mono\">status</span></td>")
     );
+    assert!(bad.body.contains("登记员只能导入待审核（submitted）的合同"));
     assert!(!bad.body.contains("<script>x"), "markup is escaped");
     assert!(bad.body.contains("&#60;script&#62;"), "{}", bad.body);
     let link_start = bad.body.find("/imports/reports/").expect("a download link");

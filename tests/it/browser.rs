@@ -524,3 +524,62 @@ async fn the_ministry_closes_and_reopens_a_year_in_the_browser() -> anyhow::Resu
     browser.quit().await?;
     Ok(())
 }
+
+#[actix_web::test]
+async fn an_imports_problems_are_listed_by_row_and_column_in_the_browser() -> anyhow::Result<()> {
+    use crate::batch::{Row, csv};
+    let Some(browser) = webdriver::start_browser().await else {
+        return Ok(());
+    };
+    let app = TestApp::demo().await;
+    let dir = shots();
+    let file = dir.join("import-problems.csv");
+    std::fs::write(
+        &file,
+        csv(&[
+            Row::submitted("11", "别处的合同").set("office_code", "440301"),
+            Row::submitted("11", "代码有误").set("seller_uscc", "91440106MA59ABCD1X"),
+            Row::submitted("11", "小额合同").amount("900"),
+        ]),
+    )?;
+    sign_in(&browser, &app, "gz_clerk").await?;
+    for (width, height) in [(1366, 900), (820, 1180)] {
+        browser.set_window_size(width, height).await?;
+        browser.goto(&app.url("/imports/contracts")).await?;
+        browser
+            .find("#file")
+            .await?
+            .send_keys(file.to_str().unwrap_or_default())
+            .await?;
+        browser
+            .click_and_wait("form[action='/imports/contracts'] button[type=submit]")
+            .await?;
+        let table = browser
+            .wait_for("table.problems", DEFAULT_WAIT)
+            .await?
+            .text()
+            .await?;
+        assert!(
+            table.contains("登记机构代码") && table.contains("office_code"),
+            "{table}"
+        );
+        assert!(
+            table.contains("登记员只能导入本登记机构（440101）的合同"),
+            "{table}"
+        );
+        assert!(table.contains("卖方统一社会信用代码"), "{table}");
+        let headings = browser.find("#outcome").await?.text().await?;
+        assert!(
+            headings.contains("错误（2 条") && headings.contains("警告（2 条"),
+            "{headings}"
+        );
+        browser
+            .execute("document.getElementById('outcome').scrollIntoView();", &[])
+            .await?;
+        browser
+            .screenshot(dir.join(format!("import-problems-{width}.png")))
+            .await?;
+    }
+    browser.quit().await?;
+    Ok(())
+}
