@@ -296,6 +296,16 @@ pub fn waiting_counts(
     Ok((all, overdue))
 }
 
+/// When the contract of the scope that has waited longest for review was submitted.
+pub fn oldest_waiting_since(
+    conn: &mut DbConn,
+    scope: &Scope,
+) -> QueryResult<Option<NaiveDateTime>> {
+    in_status(scoped(scope), Status::Submitted)
+        .select(diesel::dsl::min(contracts::submitted_at))
+        .first(conn)
+}
+
 /// The contract of the scope that has waited longest for review (the head of the queue).
 pub fn next_waiting(conn: &mut DbConn, scope: &Scope) -> QueryResult<Option<i64>> {
     in_status(scoped(scope), Status::Submitted)

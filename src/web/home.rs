@@ -7,7 +7,7 @@ use super::page::{Ctx, CurrentUser, html};
 use super::{AppError, AppState, with_conn};
 use crate::db;
 use crate::domain::role::Role;
-use crate::domain::status::Status;
+use crate::domain::status::{DEADLINE_DAYS, Status};
 
 #[derive(Template)]
 #[template(path = "home.html")]
@@ -17,9 +17,15 @@ struct HomePage {
     office_name: Option<String>,
     office_count: i64,
     user_count: i64,
-    /// Contracts waiting for review (province administrators) or returned for correction (clerks).
-    waiting: i64,
+    /// A clerk's office: drafts, contracts returned for correction, contracts waiting.
+    drafts: i64,
     returned: i64,
+    submitted: i64,
+    /// A province's queue: its size, how many are past the deadline, and the longest wait.
+    waiting: i64,
+    overdue: i64,
+    oldest_days: Option<i64>,
+    deadline_days: i64,
 }
 
 pub async fn home(
@@ -28,44 +34,58 @@ pub async fn home(
     user: CurrentUser,
 ) -> Result<HttpResponse, AppError> {
     let account = user.account.clone();
-    let (office_name, office_count, user_count, waiting, returned) = with_conn(&state, move |c| {
+    let now = db::now();
+    let page = with_conn(&state, move |c| {
         let office_name = match &account.office_code {
             Some(code) => db::offices::find(c, code)?.map(|o| o.name),
             None => None,
         };
+        let scope = account.scope();
         let (office_count, user_count) = match account.role {
             Role::Sysadmin | Role::ProvinceAdmin => {
-                let scope = account.scope();
                 let offices = db::offices::list(c, &scope)?.len() as i64;
                 let (_, users) = db::users::list(c, &scope, &Default::default(), 1, 0)?;
                 (offices, users)
             }
             _ => (0, 0),
         };
-        let scope = account.scope();
-        let (waiting, returned) = match account.role {
-            Role::ProvinceAdmin => (
-                db::contracts::count_with_status(c, &scope, Status::Submitted)?,
-                0,
-            ),
+        let count = |c: &mut db::DbConn, s: Status| db::contracts::count_with_status(c, &scope, s);
+        let (drafts, returned, submitted) = match account.role {
             Role::Clerk => (
-                0,
-                db::contracts::count_with_status(c, &scope, Status::Returned)?,
+                count(c, Status::Draft)?,
+                count(c, Status::Returned)?,
+                count(c, Status::Submitted)?,
             ),
-            _ => (0, 0),
+            _ => (0, 0, 0),
         };
-        Ok((office_name, office_count, user_count, waiting, returned))
+        let (waiting, overdue, oldest_days) = match (&account.role, &account.authority_code) {
+            (Role::ProvinceAdmin, Some(authority)) => {
+                let overdue_before = now - chrono::Duration::days(DEADLINE_DAYS);
+                let (waiting, overdue) =
+                    db::contracts::waiting_counts(c, authority, overdue_before)?;
+                let oldest = db::contracts::oldest_waiting_since(c, &scope)?
+                    .map(|since| (now - since).num_days().max(0));
+                (waiting, overdue, oldest)
+            }
+            _ => (0, 0, None),
+        };
+        Ok(HomePage {
+            ctx,
+            role: account.role,
+            office_name,
+            office_count,
+            user_count,
+            drafts,
+            returned,
+            submitted,
+            waiting,
+            overdue,
+            oldest_days,
+            deadline_days: DEADLINE_DAYS,
+        })
     })
     .await?;
-    html(&HomePage {
-        ctx,
-        role: user.account.role,
-        office_name,
-        office_count,
-        user_count,
-        waiting,
-        returned,
-    })
+    html(&page)
 }
 
 pub async fn healthz() -> HttpResponse {

@@ -359,3 +359,57 @@ async fn simultaneous_approvals_in_one_office_get_distinct_serials() {
     let expected: Vec<String> = (1..=6).map(|s| format!("{year}440101{s:06}")).collect();
     assert_eq!(numbers, expected);
 }
+
+#[actix_web::test]
+async fn home_pages_show_each_role_what_waits_for_it() {
+    let app = TestApp::demo().await;
+    let clerk = app.signed_in("gz_clerk").await;
+    let draft = post_contract(
+        &clerk,
+        "/contracts",
+        &valid_fields("30", "尚未提交"),
+        "save",
+        None,
+    )
+    .await;
+    assert_eq!(draft.status, 303);
+    let waiting = filed(&clerk, "11", "等待审核的合同").await;
+    let home = clerk.get("/").await.body;
+    let card = |body: &str, title: &str| -> String {
+        let at = body.find(&format!("<h2>{title}</h2>")).expect(title);
+        let rest = &body[at..];
+        rest[..rest.find("</section>").unwrap_or(rest.len())].to_owned()
+    };
+    assert!(card(&home, "草稿").contains("<p class=\"big-number\">1</p>"));
+    assert!(card(&home, "等待审核").contains("<p class=\"big-number\">1</p>"));
+    assert!(card(&home, "退回补正").contains("<p class=\"big-number\">0</p>"));
+    assert!(home.contains("href=\"/contracts?status=draft\""));
+
+    // The province's administrator: the queue, its longest wait, and what is overdue.
+    let admin = app.signed_in("gd_admin").await;
+    let home = admin.get("/").await.body;
+    let queue = card(&home, "合同审核");
+    assert!(queue.contains("<p class=\"big-number\">1</p>"), "{queue}");
+    assert!(queue.contains("等待最久的已 0 天"), "{queue}");
+    assert!(!queue.contains("办理期限"), "{queue}");
+    diesel::update(contracts::table.find(waiting))
+        .set(contracts::submitted_at.eq(techreg::db::now() - chrono::Duration::days(40)))
+        .execute(&mut *app.conn())
+        .unwrap();
+    let queue = card(&admin.get("/").await.body, "合同审核");
+    assert!(queue.contains("等待最久的已 40 天"), "{queue}");
+    assert!(queue.contains("1 份已超过 30 天的办理期限"), "{queue}");
+
+    // The ministry's home links to everything it does.
+    let ministry = app.signed_in("ministry").await;
+    let home = ministry.get("/").await.body;
+    for href in [
+        "/contracts",
+        "/imports/contracts",
+        "/stats/close",
+        "/audit",
+        "/stats/institutions",
+    ] {
+        assert!(home.contains(&format!("href=\"{href}\"")), "{href}");
+    }
+}
