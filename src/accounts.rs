@@ -67,14 +67,24 @@ fn plain_line(s: &str) -> Result<(), ValidationError> {
     }
 }
 
+/// Why an office name as typed cannot be kept.
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+enum OfficeNameError {
+    #[error("机构名称不能为空，且不超过 100 个字符")]
+    Length,
+    /// A control or invisible format character (its message names it).
+    #[error("{0}")]
+    Forbidden(String),
+}
+
 /// An office name as typed: trimmed, at most 100 characters, nothing invisible.
-fn office_name(name: &str) -> Result<String, String> {
+fn office_name(name: &str) -> Result<String, OfficeNameError> {
     let name = name.trim();
     if name.is_empty() || name.chars().count() > 100 {
-        return Err("机构名称不能为空，且不超过 100 个字符".into());
+        return Err(OfficeNameError::Length);
     }
     if let Some(bad) = text::forbidden(name, text::Breaks::None) {
-        return Err(bad.message("机构名称"));
+        return Err(OfficeNameError::Forbidden(bad.message("机构名称")));
     }
     Ok(name.to_owned())
 }
@@ -118,7 +128,7 @@ pub fn create_user(
         errors.add("role", "请选择角色");
     }
     if let Err(m) = password::check_policy(&input.password, &input.username) {
-        errors.add("password", m);
+        errors.add("password", m.to_string());
     }
     // Scope first: a province administrator may only create clerks of its own offices.
     if let Scope::Authority(_) = scope {
@@ -260,7 +270,7 @@ pub fn reset_password(
 ) -> Result<(), AccountError> {
     let account = managed_account(conn, scope, id)?;
     password::check_policy(new_password, &account.username)
-        .map_err(|m| one_error("password", m))?;
+        .map_err(|m| one_error("password", m.to_string()))?;
     let hash = password::hash(new_password)?;
     db::write_transaction(conn, |c| {
         db::users::set_password(c, id, &hash, true, now)?;
@@ -291,7 +301,7 @@ pub fn set_password_by_operator(
 ) -> Result<(), AccountError> {
     let account = managed_account(conn, &Scope::Accounts, id)?;
     password::check_policy(new_password, &account.username)
-        .map_err(|m| one_error("password", m))?;
+        .map_err(|m| one_error("password", m.to_string()))?;
     let hash = password::hash(new_password)?;
     db::write_transaction(conn, |c| {
         db::users::set_password(c, id, &hash, false, now)?;
@@ -340,7 +350,7 @@ pub fn change_own_password(
         errors.add("current_password", "当前密码不正确");
     }
     if let Err(m) = password::check_policy(new_password, &account.username) {
-        errors.add("new_password", m);
+        errors.add("new_password", m.to_string());
     } else if password::verify(new_password, &stored) {
         errors.add("new_password", "新密码不能与当前密码相同");
     }
@@ -389,7 +399,7 @@ fn check_office(
         .map_err(|e| errors.add("code", e.to_string()))
         .ok();
     let name = office_name(&input.name)
-        .map_err(|m| errors.add("name", m))
+        .map_err(|m| errors.add("name", m.to_string()))
         .unwrap_or_default();
     let authority = authority::find(input.authority_code.trim());
     match authority {
@@ -486,7 +496,7 @@ pub fn update_office(
     let office = db::offices::find(conn, code)?
         .filter(|o| matches!(scope, Scope::Accounts) || scope.covers(Some(&o.authority_code), None))
         .ok_or(AccountError::NotFound)?;
-    let name = office_name(name).map_err(|m| one_error("name", m))?;
+    let name = office_name(name).map_err(|m| one_error("name", m.to_string()))?;
     let name = name.as_str();
     db::write_transaction(conn, |c| {
         db::offices::rename(c, code, name, now)?;

@@ -57,22 +57,35 @@ static COMMON: LazyLock<HashSet<&'static str>> = LazyLock::new(|| {
         .collect()
 });
 
-/// Checks a new password against the policy; the error is a zh sentence for the form.
-pub fn check_policy(password: &str, username: &str) -> Result<(), String> {
+/// Why a new password is refused (its message is the zh sentence the form shows).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, thiserror::Error)]
+pub enum PolicyError {
+    #[error("密码至少 {MIN_LENGTH} 个字符")]
+    TooShort,
+    #[error("密码不能超过 {MAX_LENGTH} 个字符")]
+    TooLong,
+    #[error("密码过于常见或简单，请换一个不易猜到的密码")]
+    Guessable,
+    #[error("密码不能包含用户名")]
+    ContainsUsername,
+}
+
+/// Checks a new password against the policy.
+pub fn check_policy(password: &str, username: &str) -> Result<(), PolicyError> {
     let length = password.chars().count();
     if length < MIN_LENGTH {
-        return Err(format!("密码至少 {MIN_LENGTH} 个字符"));
+        return Err(PolicyError::TooShort);
     }
     if length > MAX_LENGTH {
-        return Err(format!("密码不能超过 {MAX_LENGTH} 个字符"));
+        return Err(PolicyError::TooLong);
     }
     let lower = password.to_lowercase();
     if COMMON.contains(lower.as_str()) || is_trivial(&lower) {
-        return Err("密码过于常见或简单，请换一个不易猜到的密码".to_owned());
+        return Err(PolicyError::Guessable);
     }
     let user = username.trim().to_lowercase();
     if !user.is_empty() && lower.contains(&user) {
-        return Err("密码不能包含用户名".to_owned());
+        return Err(PolicyError::ContainsUsername);
     }
     Ok(())
 }

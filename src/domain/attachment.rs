@@ -140,17 +140,27 @@ pub fn human_size(bytes: i64) -> String {
     }
 }
 
-/// Checks one uploaded file; the error is a zh sentence naming the file.
-pub fn check(kind: AttachmentKind, filename: &str, bytes: Vec<u8>) -> Result<Upload, String> {
+/// Why an uploaded file was refused; each names the file as the browser sent it.
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+pub enum UploadError {
+    #[error("附件“{0}”是空文件")]
+    Empty(String),
+    #[error("附件“{0}”超过 {max} MB", max = MAX_BYTES / 1024 / 1024)]
+    TooLarge(String),
+    #[error("附件“{0}”不是 PDF、JPEG 或 PNG 文件")]
+    NotAllowed(String),
+}
+
+/// Checks one uploaded file.
+pub fn check(kind: AttachmentKind, filename: &str, bytes: Vec<u8>) -> Result<Upload, UploadError> {
     let shown = base_name(filename);
     if bytes.is_empty() {
-        return Err(format!("附件“{shown}”是空文件"));
+        return Err(UploadError::Empty(shown));
     }
     if bytes.len() > MAX_BYTES {
-        return Err(format!("附件“{shown}”超过 {} MB", MAX_BYTES / 1024 / 1024));
+        return Err(UploadError::TooLarge(shown));
     }
-    let file_type = FileType::sniff(&bytes)
-        .ok_or_else(|| format!("附件“{shown}”不是 PDF、JPEG 或 PNG 文件"))?;
+    let file_type = FileType::sniff(&bytes).ok_or(UploadError::NotAllowed(shown))?;
     Ok(Upload {
         kind,
         filename: file_name(filename, file_type),
@@ -252,24 +262,28 @@ mod tests {
             b"MZ\x90\x00".to_vec(),
         );
         assert_eq!(
-            renamed.unwrap_err(),
+            renamed.unwrap_err().to_string(),
             "附件“virus.pdf”不是 PDF、JPEG 或 PNG 文件"
         );
     }
 
     #[test]
     fn rejects_empty_and_oversized_files_and_cleans_names() {
-        assert!(
+        assert_eq!(
             check(AttachmentKind::Evidence, "x.pdf", Vec::new())
                 .unwrap_err()
-                .contains("空文件")
+                .to_string(),
+            "附件“x.pdf”是空文件"
         );
         let mut big = b"%PDF-".to_vec();
         big.resize(MAX_BYTES + 1, 0);
-        assert!(
-            check(AttachmentKind::Evidence, "big.pdf", big)
-                .unwrap_err()
-                .contains("超过 10 MB")
+        assert_eq!(
+            check(AttachmentKind::Evidence, "big.pdf", big).unwrap_err(),
+            UploadError::TooLarge("big.pdf".into())
+        );
+        assert_eq!(
+            UploadError::TooLarge("big.pdf".into()).to_string(),
+            "附件“big.pdf”超过 10 MB"
         );
         let u = check(
             AttachmentKind::Evidence,

@@ -219,7 +219,7 @@ fn posted(data: FormData) -> Posted {
         for file in data.files {
             match attachment::check(kind_of(&file.field), &file.filename, file.bytes) {
                 Ok(u) => uploads.push(u),
-                Err(e) => upload_errors.push(e),
+                Err(e) => upload_errors.push(e.to_string()),
             }
         }
     }
