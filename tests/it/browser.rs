@@ -98,6 +98,28 @@ async fn each_role_signs_in_and_sees_its_own_navigation() -> anyhow::Result<()> 
         browser
             .screenshot(dir.join(format!("home-{username}.png")))
             .await?;
+        // The home page at a laptop's and a tablet's width; a missing page keeps the frame.
+        for (width, height) in [(1366, 900), (820, 1100)] {
+            browser.set_window_size(width, height).await?;
+            browser.goto(&app.url("/")).await?;
+            browser.wait_for(".cards", DEFAULT_WAIT).await?;
+            browser
+                .screenshot(dir.join(format!("home-{username}-{width}.png")))
+                .await?;
+        }
+        browser.goto(&app.url("/no/such/page")).await?;
+        let frame = browser
+            .wait_for(".mainnav", DEFAULT_WAIT)
+            .await?
+            .text()
+            .await?;
+        assert!(frame.contains("首页"), "{frame}");
+        let page = browser.find("main").await?.text().await?;
+        assert!(page.contains("页面不存在"), "{page}");
+        browser
+            .screenshot(dir.join(format!("not-found-{username}.png")))
+            .await?;
+        browser.set_window_size(1280, 900).await?;
         if *username == "gd_admin" {
             browser.goto(&app.url("/admin/users")).await?;
             browser
