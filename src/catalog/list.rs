@@ -72,6 +72,17 @@ impl Entry {
     }
 }
 
+/// A division as an entry, named in full.
+fn division_entry(d: &region::Division) -> Entry {
+    Entry {
+        parent: d.parent,
+        ..Entry::new(
+            d.code,
+            region::full_name(d.code).unwrap_or_else(|| d.name.to_owned()),
+        )
+    }
+}
+
 impl CodeList {
     /// Every list, in the order the XLSX template's code sheets follow.
     pub const ALL: [CodeList; 9] = [
@@ -188,15 +199,7 @@ impl CodeList {
                 .iter()
                 .map(|c| Entry::new(c.code, c.label))
                 .collect(),
-            CodeList::Region => region::all()
-                .map(|d| Entry {
-                    parent: d.parent,
-                    ..Entry::new(
-                        d.code,
-                        region::full_name(d.code).unwrap_or_else(|| d.name.to_owned()),
-                    )
-                })
-                .collect(),
+            CodeList::Region => region::all().map(division_entry).collect(),
         }
     }
 
@@ -211,13 +214,7 @@ impl CodeList {
     pub fn get(self, code: &str) -> Option<Entry> {
         match self {
             // A direct lookup: building the whole division list for one name is wasteful.
-            CodeList::Region => region::get(code).map(|d| Entry {
-                parent: d.parent,
-                ..Entry::new(
-                    d.code,
-                    region::full_name(d.code).unwrap_or_else(|| d.name.to_owned()),
-                )
-            }),
+            CodeList::Region => region::get(code).map(division_entry),
             _ => self.entries().into_iter().find(|e| e.code == code),
         }
     }

@@ -157,6 +157,17 @@ pub fn row_problem(row: usize, column: &str, message: &str) -> String {
     format!("row {row}, {column}: {message}")
 }
 
+/// A problem line read back into (row, column, message): `row N, column: 说明` as
+/// [`row_problem`] writes it, or `file: 说明` (row and column empty).
+pub fn split_problem(line: &str) -> (&str, &str, &str) {
+    let row_line = line.strip_prefix("row ").and_then(|rest| {
+        let (n, rest) = rest.split_once(", ")?;
+        let (column, message) = rest.split_once(": ")?;
+        Some((n, column, message))
+    });
+    row_line.unwrap_or_else(|| ("", "", line.strip_prefix("file: ").unwrap_or(line)))
+}
+
 /// The problems an import found, as lines in the order they were found: `row N, column: 说明`
 /// and `file: 说明`. At most [`MAX_PROBLEMS`] are kept; past them [`Problems::is_full`] tells
 /// the checker to stop, and the listing ends with [`too_many_problems`].
@@ -277,6 +288,17 @@ pub fn read_offices(bytes: &[u8]) -> Result<Vec<OfficeRow>, Vec<String>> {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn problem_lines_split_back_into_row_column_and_message() {
+        let line = row_problem(7, "seller_uscc", "校验位错误: 应为 9");
+        assert_eq!(
+            split_problem(&line),
+            ("7", "seller_uscc", "校验位错误: 应为 9")
+        );
+        assert_eq!(split_problem("file: 文件为空"), ("", "", "文件为空"));
+        assert_eq!(split_problem("something else"), ("", "", "something else"));
+    }
 
     #[test]
     fn reads_utf8_with_bom_and_counts_blank_lines_as_rows() {

@@ -153,8 +153,8 @@ pub struct SummaryItem {
 pub fn error_summary(errors: &FieldErrors) -> Vec<SummaryItem> {
     let mut items: Vec<(usize, SummaryItem)> = Vec::new();
     for (field, message) in errors.iter() {
-        let label = label_of(field);
-        let name = label.strip_suffix("（元）").unwrap_or(label);
+        // A field's name as messages use it (without its unit); the label of anything else.
+        let name = spec(field).map_or_else(|| label_of(field), FieldSpec::name);
         let text = if message.starts_with(name) {
             message.to_owned()
         } else {

@@ -12,7 +12,7 @@ use super::page::{Ctx, CurrentUser, format_cst, html, render, see_other};
 use super::{AppError, AppState, with_conn};
 use crate::batch::{self, Importer};
 use crate::db::{self, import_reports::NewImportReport};
-use crate::export::{contracts_csv, xlsx};
+use crate::export::{contracts_csv, csv_input, xlsx};
 
 /// The largest file the upload takes; bigger batches go through the command line.
 pub const MAX_UPLOAD_BYTES: usize = 20 * 1024 * 1024;
@@ -41,14 +41,7 @@ struct ProblemRow {
 /// Reads a `row N, column: 说明` or `file: 说明` line back; warnings are the messages that start
 /// with 警告：. The downloadable report keeps the lines as they are.
 fn problem_row(line: &str) -> (bool, ProblemRow) {
-    let (row, column, message) = match line.strip_prefix("row ").and_then(|rest| {
-        let (n, rest) = rest.split_once(", ")?;
-        let (column, message) = rest.split_once(": ")?;
-        Some((n, column, message))
-    }) {
-        Some(parts) => parts,
-        None => ("", "", line.strip_prefix("file: ").unwrap_or(line)),
-    };
+    let (row, column, message) = csv_input::split_problem(line);
     let (warning, message) = match message.strip_prefix("警告：") {
         Some(m) => (true, m),
         None => (false, message),
