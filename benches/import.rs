@@ -8,7 +8,7 @@
 //! `techreg import contracts FILE` does, and exports the registered year as
 //! `techreg export contracts --year 2025 --out FILE` does. It prints rows, seconds and rows/s.
 //!
-//! `-- xlsx` writes the rows as a filled-in template workbook (`export::xlsx::template`: text
+//! `-- xlsx` writes the rows as a filled-in template workbook (`export::workbook::template`: text
 //! cells, shared strings) and imports that instead, timing the reading of its first sheet.
 //! `-- --files DIR` writes `offices.csv`, `contracts.csv` and `contracts.xlsx` to DIR and stops,
 //! for measuring the command line itself (BENCHMARKS.md: peak memory).
@@ -25,7 +25,8 @@ use techreg::db;
 use techreg::demo::contracts::{self, Batch};
 use techreg::domain::dates;
 use techreg::domain::office_code::OfficeCode;
-use techreg::export::xlsx;
+use techreg::export::workbook;
+use techreg::input::xlsx;
 
 const DEFAULT_ROWS: usize = 320_000;
 const OFFICES: usize = 40;
@@ -78,7 +79,7 @@ fn generate(rows: usize, offices: &[Office]) -> String {
 fn workbook(text: &str) -> anyhow::Result<Vec<u8>> {
     let mut reader = csv::Reader::from_reader(text.as_bytes());
     let header: Vec<String> = reader.headers()?.iter().map(str::to_owned).collect();
-    let order: Vec<Option<usize>> = techreg::export::contracts_csv::columns()
+    let order: Vec<Option<usize>> = techreg::domain::contract_file::columns()
         .map(|c| header.iter().position(|h| h == c))
         .collect();
     let mut rows = Vec::new();
@@ -91,7 +92,7 @@ fn workbook(text: &str) -> anyhow::Result<Vec<u8>> {
                 .collect::<Vec<String>>(),
         );
     }
-    Ok(xlsx::template(&rows)?)
+    Ok(workbook::template(&rows)?)
 }
 
 /// Writes the offices, the contracts CSV and the same rows as a workbook to `dir`.

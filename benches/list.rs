@@ -3,6 +3,8 @@
 //! into a fresh SQLite file, then times the list queries a clerk, a province administrator and
 //! the ministry run: first pages, a deep keyset page, filters, sorts and name search.
 //! With `BENCH_DATABASE_URL=postgres://…` (an empty database) it measures PostgreSQL instead.
+//! `BENCH_SQLITE_FILE=PATH` keeps the SQLite file and, when it already holds contracts, reuses
+//! them instead of loading again.
 
 use std::path::PathBuf;
 use std::time::Instant;
@@ -45,6 +47,10 @@ impl Drop for Scratch {
 fn run(rows: usize) -> anyhow::Result<()> {
     let (url, _scratch) = match std::env::var("BENCH_DATABASE_URL") {
         Ok(url) => (url, Scratch(None)),
+        Err(_) if std::env::var_os("BENCH_SQLITE_FILE").is_some() => {
+            let path = PathBuf::from(std::env::var_os("BENCH_SQLITE_FILE").unwrap_or_default());
+            (format!("sqlite://{}", path.display()), Scratch(None))
+        }
         Err(_) => {
             let path =
                 std::env::temp_dir().join(format!("techreg_list_bench_{}.db", std::process::id()));
@@ -56,7 +62,8 @@ fn run(rows: usize) -> anyhow::Result<()> {
     techreg::demo::seed_accounts_if_empty(&mut conn)?;
     let today = dates::today_cst(Utc::now());
     let started = Instant::now();
-    for (i, year) in YEARS.iter().enumerate() {
+    let loaded = db::contracts::count(&mut conn, &Scope::Nation)? > 0;
+    for (i, year) in YEARS.iter().enumerate().filter(|_| !loaded) {
         let file = techreg::demo::contracts::csv(rows / YEARS.len(), *year, today, 7 + i as u64);
         batch::import_file(
             &mut conn,
@@ -185,6 +192,44 @@ fn run(rows: usize) -> anyhow::Result<()> {
     }
     let (ms, n) = median_ms(&mut conn, &office, &none, Sort::Newest, cursor.as_ref())?;
     println!("{:<58} {ms:>10.1} {n:>8}", "clerk: page 201 by keyset");
+
+    // The count and sums above the list: bounded (what every page shows) and in full (what
+    // "统计全部" asks for).
+    println!(
+        "{:<58} {:>10} {:>8} {:>10} {:>8}",
+        "summary (count and sums)", "bounded ms", "count", "full ms", "count"
+    );
+    let sums: Vec<(&str, &Scope, &ContractFilter)> = vec![
+        ("clerk: everything", &office, &none),
+        ("clerk: registered", &office, &registered),
+        ("province: everything", &province, &none),
+        ("province: development ≥ 100万元", &province, &development),
+        ("ministry: everything", &nation, &none),
+        ("ministry: registered", &nation, &registered),
+        ("ministry: name search 储能", &nation, &text),
+        (
+            "ministry: name search 有限公司 (most rows)",
+            &nation,
+            &common,
+        ),
+        ("ministry: name search 新材料", &nation, &three),
+        ("ministry: one seller's full name", &nation, &party),
+    ];
+    for (label, scope, filter) in sums {
+        let mut cells = Vec::new();
+        for bound in [Some(db::contracts::SUMMARY_BOUND), None] {
+            let mut times = Vec::new();
+            let mut count = 0;
+            for _ in 0..5 {
+                let t = Instant::now();
+                count = db::contracts::summary(&mut conn, scope, filter, bound)?.count;
+                times.push(t.elapsed().as_secs_f64() * 1000.0);
+            }
+            times.sort_by(|a, b| a.total_cmp(b));
+            cells.push(format!("{:>10.1} {count:>8}", times[2]));
+        }
+        println!("{label:<58} {}", cells.join(" "));
+    }
     Ok(())
 }
 

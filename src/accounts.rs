@@ -15,7 +15,7 @@ use crate::domain::field_errors::FieldErrors;
 use crate::domain::office_code::OfficeCode;
 use crate::domain::role::{Role, Scope};
 use crate::domain::text;
-use crate::export::csv_input::row_problem;
+use crate::input::csv_file::row_problem;
 
 #[derive(Debug, thiserror::Error)]
 pub enum AccountError {

@@ -6,10 +6,10 @@ use std::collections::HashMap;
 
 use crate::catalog::list::CodeList;
 use crate::domain::contract::{ContractInput, field_label, field_name, spec};
+use crate::domain::contract_file::{self, column_help, column_label};
 use crate::domain::field_errors::FieldErrors;
 use crate::domain::fields::{Kind, Section};
 use crate::domain::rules;
-use crate::export::contracts_csv::{self, column_help, column_label};
 use crate::web::contract_form::{self, FieldView};
 
 #[test]
@@ -125,7 +125,7 @@ fn the_file_columns_and_help_come_from_the_spec() {
         assert_eq!(what, s.help_text());
         assert!(!what.is_empty(), "{}", s.key);
         assert_eq!(
-            contracts_csv::is_required_column(s.key),
+            contract_file::is_required_column(s.key),
             s.column_required,
             "{}",
             s.key

@@ -15,7 +15,7 @@ use crate::db::{self, DbConn};
 use crate::domain::dates;
 use crate::domain::money::{Money, MoneyError};
 use crate::domain::text;
-use crate::export::csv_input::{self, Problems, Record};
+use crate::input::csv_file::{self, Problems, Record};
 
 /// The first year a history row may describe (technology contract registration began in the
 /// 1980s; anything earlier is a typing slip).
@@ -210,7 +210,7 @@ fn parse_year(cell: &str, this_year: i32) -> Result<i32, String> {
 /// required, the others optional).
 pub fn read(bytes: &[u8]) -> Result<Vec<Record>, Problems> {
     let known: Vec<&str> = columns().collect();
-    let records = csv_input::read(bytes, &known, &["year"]).map_err(Problems::from)?;
+    let records = csv_file::read(bytes, &known, &["year"]).map_err(Problems::from)?;
     if records.is_empty() {
         return Err(Problems::from(vec!["file: 文件中没有数据行".to_owned()]));
     }
@@ -667,12 +667,12 @@ mod tests {
     #[test]
     fn many_problems_stop_at_the_limit() {
         let mut text = String::from("year\n");
-        for _ in 0..(csv_input::MAX_PROBLEMS + 10) {
+        for _ in 0..(csv_file::MAX_PROBLEMS + 10) {
             text.push_str("x\n");
         }
         let p = problems(&text);
-        assert_eq!(p.len(), csv_input::MAX_PROBLEMS + 1);
-        assert_eq!(p.last().unwrap(), &csv_input::too_many_problems());
+        assert_eq!(p.len(), csv_file::MAX_PROBLEMS + 1);
+        assert_eq!(p.last().unwrap(), &csv_file::too_many_problems());
     }
 
     #[test]

@@ -15,7 +15,7 @@ use crate::catalog::region;
 use crate::db::institutions::NewInstitution;
 use crate::db::{self, DbConn};
 use crate::domain::text;
-use crate::export::csv_input::{self, Problems, Record};
+use crate::input::csv_file::{self, Problems, Record};
 use crate::stats::Institution;
 
 /// The columns of the file, all required.
@@ -94,7 +94,7 @@ pub fn read(bytes: &[u8]) -> Result<Vec<Record>, Problems> {
             MAX_FILE_BYTES >> 20
         )]));
     }
-    let records = csv_input::read(bytes, &COLUMNS, &COLUMNS).map_err(Problems::from)?;
+    let records = csv_file::read(bytes, &COLUMNS, &COLUMNS).map_err(Problems::from)?;
     if records.is_empty() {
         return Err(Problems::from(vec!["file: 文件中没有数据行".to_owned()]));
     }

@@ -16,6 +16,7 @@ pub mod domain;
 pub mod export;
 pub mod filing;
 pub mod history;
+pub mod input;
 pub mod institutions;
 pub mod review;
 pub mod statistics;

@@ -10,14 +10,15 @@ use chrono::{Datelike, NaiveDate};
 use super::{Failure, Importer};
 use crate::db::{self, DbConn};
 use crate::domain::contract::Contract;
+use crate::domain::contract_file::column_index;
 use crate::domain::dates;
 use crate::domain::office_code::OfficeCode;
 use crate::domain::regnum::{RegistrationNumber, grouped_text};
 use crate::domain::rules::{self, RuleContext};
 use crate::domain::status::Status;
 use crate::domain::text;
-use crate::export::contracts_csv::{ContractRecord, column_index};
-use crate::export::csv_input::{self, MAX_PROBLEMS};
+use crate::input::contracts::ContractRecord;
+use crate::input::csv_file::{self, MAX_PROBLEMS};
 
 pub(super) struct OfficeInfo {
     pub(super) authority: String,
@@ -45,7 +46,7 @@ impl Problem {
 
     pub(super) fn line(&self) -> String {
         let warn = if self.warning { "警告：" } else { "" };
-        csv_input::row_problem(self.row, &self.column, &format!("{warn}{}", self.message))
+        csv_file::row_problem(self.row, &self.column, &format!("{warn}{}", self.message))
     }
 }
 

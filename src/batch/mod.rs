@@ -31,8 +31,8 @@ use crate::db::users::Account;
 use crate::db::{self, DbConn};
 use crate::domain::dates;
 use crate::domain::role::{Role, Scope};
-use crate::export::contracts_csv::{self, ContractRecord};
-use crate::export::csv_input::{self, MAX_PROBLEMS};
+use crate::input::contracts::{self, ContractRecord};
+use crate::input::csv_file::{self, MAX_PROBLEMS};
 use check::{
     OfficeInfo, Problem, RowChecker, against_database, sort_problems, sorted_lines, within_file,
 };
@@ -154,7 +154,7 @@ impl ImportProblems {
             .map(Problem::line)
             .collect();
         let warnings = lines.len() - MAX_PROBLEMS.min(lines.len());
-        lines.push(csv_input::too_many_problems());
+        lines.push(csv_file::too_many_problems());
         ImportProblems {
             lines,
             errors: MAX_PROBLEMS,
@@ -191,7 +191,7 @@ fn listed(mut lines: Vec<String>) -> Vec<String> {
     lines
 }
 
-/// Reads a contracts file (CSV or XLSX, see `export::contracts_csv::read`) and imports it.
+/// Reads a contracts file (CSV or XLSX, see `input::contracts::read`) and imports it.
 pub fn import_file(
     conn: &mut DbConn,
     actor: &Actor,
@@ -200,7 +200,7 @@ pub fn import_file(
     bytes: &[u8],
     now: NaiveDateTime,
 ) -> Result<ImportSummary, ImportProblems> {
-    let records = contracts_csv::read(file_name, bytes).map_err(ImportProblems::file)?;
+    let records = contracts::read(file_name, bytes).map_err(ImportProblems::file)?;
     import_records(conn, actor, importer, file_name, records, now)
 }
 

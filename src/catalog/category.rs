@@ -233,6 +233,7 @@ pub fn ip_allowed(category_code: &str, ip_code: &str) -> bool {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::catalog::list::CodeList;
     use crate::catalog::rows::check_partition;
 
     fn codes() -> Vec<&'static str> {
@@ -257,8 +258,8 @@ mod tests {
 
     #[test]
     fn annex4_layout() {
-        assert_eq!(check_partition(ANNEX4_ROWS, &codes()), Ok(()));
-        assert_eq!(check_partition(CATEGORY_ROWS, &codes()), Ok(()));
+        assert_eq!(check_partition(ANNEX4_ROWS, CodeList::Category), Ok(()));
+        assert_eq!(check_partition(CATEGORY_ROWS, CodeList::Category), Ok(()));
         let labels: Vec<&str> = ANNEX4_ROWS.iter().map(|r| r.label).collect();
         assert_eq!(
             labels,

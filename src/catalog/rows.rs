@@ -4,6 +4,8 @@
 //! catalogue codes it counts, so a statistics pass can fill any table from one aggregation.
 //! The table's 合计 row is not part of a layout: it is the sum of the level-0 rows.
 
+use super::list::CodeList;
+
 /// Whether a printed row is an ordinary row or a group total over the rows below it.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
 pub enum RowKind {
@@ -86,23 +88,63 @@ pub fn leaf_row_of(rows: &[ReportRow], code: &str) -> Option<usize> {
         .map(|(i, _)| i)
 }
 
-/// Checks that a layout adds up: the level-0 rows count every code of `codes` exactly once,
-/// and the children of each subtotal count exactly the subtotal's codes, each once.
-pub fn check_partition(rows: &[ReportRow], codes: &[&str]) -> Result<(), String> {
+/// How a layout fails to add up over its code list.
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+pub enum PartitionError {
+    #[error("row {row} counts {code}, which is not in its code list")]
+    Unknown {
+        row: &'static str,
+        code: &'static str,
+    },
+    #[error("code {0} is counted twice at level 0")]
+    Twice(&'static str),
+    #[error("code {0} is counted by no level-0 row")]
+    Missing(String),
+    #[error("a child of {0} names another parent")]
+    WrongParent(&'static str),
+    #[error("the children of {0} do not partition its codes")]
+    Children(&'static str),
+}
+
+/// Checks that a layout adds up over `list`: the level-0 rows count only codes of the list and
+/// every code a contract may carry (the list's selectable entries) exactly once, and the children of each subtotal count
+/// exactly the subtotal's codes, each once.
+pub fn check_partition(rows: &[ReportRow], list: CodeList) -> Result<(), PartitionError> {
+    let entries = list.entries();
+    let known: Vec<&'static str> = entries.iter().map(|e| e.code).collect();
+    let carried: Vec<&'static str> = entries
+        .iter()
+        .filter(|e| e.selectable)
+        .map(|e| e.code)
+        .collect();
+    partition_over(rows, &known, &carried)
+}
+
+/// [`check_partition`] over plain code lists: `known` may be counted (a heading such as
+/// 010 机关法人 may have a row of its own), `carried` must be.
+fn partition_over(
+    rows: &[ReportRow],
+    known: &[&'static str],
+    carried: &[&'static str],
+) -> Result<(), PartitionError> {
+    let codes = carried;
     let mut seen: Vec<&str> = Vec::new();
     for row in rows.iter().filter(|r| r.level == 0) {
         for code in row.codes {
-            if !codes.contains(code) {
-                return Err(format!("row {} counts unknown code {code}", row.label));
+            if !known.contains(code) && !codes.contains(code) {
+                return Err(PartitionError::Unknown {
+                    row: row.label,
+                    code,
+                });
             }
             if seen.contains(code) {
-                return Err(format!("code {code} is counted twice at level 0"));
+                return Err(PartitionError::Twice(code));
             }
             seen.push(code);
         }
     }
     if let Some(missing) = codes.iter().find(|c| !seen.contains(c)) {
-        return Err(format!("code {missing} is counted by no level-0 row"));
+        return Err(PartitionError::Missing((*missing).to_owned()));
     }
     for (i, sub) in rows.iter().enumerate() {
         if sub.kind != RowKind::Subtotal {
@@ -110,7 +152,7 @@ pub fn check_partition(rows: &[ReportRow], codes: &[&str]) -> Result<(), String>
         }
         let children: Vec<&ReportRow> = rows[i + 1..].iter().take_while(|r| r.level == 1).collect();
         if children.iter().any(|c| c.parent_label != Some(sub.label)) {
-            return Err(format!("a child of {} names another parent", sub.label));
+            return Err(PartitionError::WrongParent(sub.label));
         }
         let mut child_codes: Vec<&str> = children
             .iter()
@@ -122,10 +164,7 @@ pub fn check_partition(rows: &[ReportRow], codes: &[&str]) -> Result<(), String>
         let mut own: Vec<&str> = sub.codes.to_vec();
         own.sort_unstable();
         if child_codes.len() != total || child_codes != own {
-            return Err(format!(
-                "children of {} do not partition its codes",
-                sub.label
-            ));
+            return Err(PartitionError::Children(sub.label));
         }
     }
     Ok(())
@@ -144,7 +183,7 @@ mod tests {
 
     #[test]
     fn partition_ok_and_lookups() {
-        assert_eq!(check_partition(GOOD, &["1", "2", "3"]), Ok(()));
+        assert_eq!(partition_over(GOOD, &[], &["1", "2", "3"]), Ok(()));
         assert_eq!(top_row_of(GOOD, "2"), Some(0));
         assert_eq!(leaf_row_of(GOOD, "2"), Some(2));
         assert_eq!(leaf_row_of(GOOD, "3"), Some(3));
@@ -153,14 +192,29 @@ mod tests {
 
     #[test]
     fn partition_errors() {
-        assert!(check_partition(GOOD, &["1", "2", "3", "4"]).is_err());
-        assert!(check_partition(GOOD, &["1", "2"]).is_err());
+        assert_eq!(
+            partition_over(GOOD, &[], &["1", "2", "3", "4"]),
+            Err(PartitionError::Missing("4".into()))
+        );
+        assert_eq!(
+            partition_over(GOOD, &[], &["1", "2"]),
+            Err(PartitionError::Unknown {
+                row: "B",
+                code: "3"
+            })
+        );
         let dup = &[ReportRow::item("A", &["1"]), ReportRow::item("B", &["1"])];
-        assert!(check_partition(dup, &["1"]).is_err());
+        assert_eq!(
+            partition_over(dup, &[], &["1"]),
+            Err(PartitionError::Twice("1"))
+        );
         let bad_children = &[
             ReportRow::subtotal("A", &["1", "2"]),
             ReportRow::child("A", "a1", &["1"]),
         ];
-        assert!(check_partition(bad_children, &["1", "2"]).is_err());
+        assert_eq!(
+            partition_over(bad_children, &[], &["1", "2"]),
+            Err(PartitionError::Children("A"))
+        );
     }
 }

@@ -10,8 +10,8 @@ use crate::accounts::{self, NewOfficeInput};
 use crate::audit::Actor;
 use crate::batch::{self, Importer};
 use crate::db;
-use crate::export::csv_input::{self, Problems};
 use crate::history;
+use crate::input::csv_file::{self, Problems};
 use crate::institutions;
 
 #[derive(Debug, Subcommand)]
@@ -94,7 +94,7 @@ pub fn run(database_url: &str, cmd: ImportCommand) -> anyhow::Result<()> {
         }
         ImportCommand::Offices { file } => {
             let (_, bytes) = read_file(&file)?;
-            let rows = match csv_input::read_offices(&bytes) {
+            let rows = match csv_file::read_offices(&bytes) {
                 Ok(rows) => rows,
                 Err(problems) => return report(problems.into()),
             };

@@ -6,7 +6,7 @@ use clap::Subcommand;
 use crate::audit::Actor;
 use crate::db;
 use crate::domain::dates::format_cst;
-use crate::export::contracts_csv::push_record;
+use crate::export::csv_line::push_record;
 use crate::statistics;
 
 #[derive(Debug, Subcommand)]

@@ -528,32 +528,7 @@ fn ordered_page<'a>(
     use diesel::dsl::sql;
     use diesel::sql_types::{BigInt, Bool, Date};
 
-    let mut q = scoped(scope);
-    if let Some(o) = &filter.office {
-        q = q.filter(contracts::office_code.eq(o.clone()));
-    }
-    if let Some(s) = filter.status {
-        q = in_status(q, s);
-    }
-    if let Some(c) = &filter.category {
-        if c.len() == 1 {
-            q = q.filter(contracts::category_code.like(format!("{c}%")));
-        } else {
-            q = q.filter(contracts::category_code.eq(c.clone()));
-        }
-    }
-    if let Some(d) = filter.signed_from {
-        q = q.filter(contracts::signed_on.ge(d));
-    }
-    if let Some(d) = filter.signed_to {
-        q = q.filter(contracts::signed_on.le(d));
-    }
-    if let Some(f) = filter.min_total_fen {
-        q = q.filter(contracts::total_fen.ge(f));
-    }
-    if let Some(f) = filter.max_total_fen {
-        q = q.filter(contracts::total_fen.le(f));
-    }
+    let mut q = filtered(scope, filter);
     // Drafts may have no date or amount yet: they sort as the lowest value. These expressions
     // are exactly those of the order indexes (migration 2026-12-01-000005).
     let signed_sql = match backend {
@@ -596,6 +571,138 @@ fn ordered_page<'a>(
     }
 }
 
+/// The scope's contracts that pass every filter but the name search.
+fn filtered<'a>(scope: &Scope, filter: &ContractFilter) -> contracts::BoxedQuery<'a, MultiBackend> {
+    let mut q = scoped(scope);
+    if let Some(o) = &filter.office {
+        q = q.filter(contracts::office_code.eq(o.clone()));
+    }
+    if let Some(s) = filter.status {
+        q = in_status(q, s);
+    }
+    if let Some(c) = &filter.category {
+        if c.len() == 1 {
+            q = q.filter(contracts::category_code.like(format!("{c}%")));
+        } else {
+            q = q.filter(contracts::category_code.eq(c.clone()));
+        }
+    }
+    if let Some(d) = filter.signed_from {
+        q = q.filter(contracts::signed_on.ge(d));
+    }
+    if let Some(d) = filter.signed_to {
+        q = q.filter(contracts::signed_on.le(d));
+    }
+    if let Some(f) = filter.min_total_fen {
+        q = q.filter(contracts::total_fen.ge(f));
+    }
+    if let Some(f) = filter.max_total_fen {
+        q = q.filter(contracts::total_fen.le(f));
+    }
+    q
+}
+
+/// What the whole filtered list adds up to: how many contracts, their 成交额 and 技术交易额.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+pub struct ListSummary {
+    pub count: i64,
+    pub total_fen: i64,
+    pub technical_fen: i64,
+    /// False when a bounded summary stopped at its bound: then more than `count` contracts
+    /// match and the sums cover only those counted.
+    pub complete: bool,
+}
+
+/// How many matching contracts a list page counts before it says "more than": counting and
+/// summing every match of a national list costs a scan of the table (0.3–2 s at 1,000,000
+/// contracts, BENCHMARKS.md), so the full figures are computed only when asked for.
+pub const SUMMARY_BOUND: i64 = 5_000;
+
+/// The count and sums of the contracts of the scope that pass `filter` (every page, not one).
+/// With `bound`, at most `bound` matches are read (`complete` says whether that was all of
+/// them); without, every match is aggregated. Drafts without an amount add nothing.
+pub fn summary(
+    conn: &mut DbConn,
+    scope: &Scope,
+    filter: &ContractFilter,
+    bound: Option<i64>,
+) -> QueryResult<ListSummary> {
+    use diesel::dsl::sql;
+    use diesel::sql_types::BigInt;
+    let backend = conn.backend();
+    let Some(bound) = bound else {
+        let mut q = filtered(scope, filter);
+        if let Some(text) = &filter.text {
+            q = q.filter(name_search(backend, text));
+        }
+        // SUM of a BIGINT is NUMERIC on PostgreSQL: cast back (a year of fen is far below 2^63).
+        let (count, total_fen, technical_fen) = q
+            .select((
+                sql::<BigInt>("COUNT(*)"),
+                sql::<BigInt>("CAST(COALESCE(SUM(total_fen), 0) AS BIGINT)"),
+                sql::<BigInt>("CAST(COALESCE(SUM(technical_fen), 0) AS BIGINT)"),
+            ))
+            .get_result(conn)?;
+        return Ok(ListSummary {
+            count,
+            total_fen,
+            technical_fen,
+            complete: true,
+        });
+    };
+    let mut q = filtered(scope, filter);
+    if let Some(text) = &filter.text {
+        // A bounded read stops at the bound only if the name condition is checked row by row
+        // (LIKE); a trigram lookup would first collect every match of a common word. So the
+        // name index is asked only for a word it holds few times in the whole table.
+        q = match rare_name_ids(conn, text, bound)? {
+            Some(ids) => q.filter(contracts::id.eq_any(ids)),
+            None => q.filter(name_like(text)),
+        };
+    }
+    let amounts: Vec<(Option<i64>, Option<i64>)> = q
+        .select((contracts::total_fen, contracts::technical_fen))
+        .limit(bound + 1)
+        .load(conn)?;
+    let complete = amounts.len() as i64 <= bound;
+    Ok(amounts.into_iter().take(bound as usize).fold(
+        ListSummary {
+            complete,
+            ..Default::default()
+        },
+        |s, (total, technical)| ListSummary {
+            count: s.count + 1,
+            total_fen: s.total_fen + total.unwrap_or(0),
+            technical_fen: s.technical_fen + technical.unwrap_or(0),
+            ..s
+        },
+    ))
+}
+
+/// On SQLite, the ids of every contract whose names contain `text` when the trigram index
+/// holds at most `bound` of them (None otherwise, or where no such index answers).
+fn rare_name_ids(conn: &mut DbConn, text: &str, bound: i64) -> QueryResult<Option<Vec<i64>>> {
+    #[derive(QueryableByName)]
+    struct Row {
+        #[diesel(sql_type = diesel::sql_types::BigInt)]
+        rowid: i64,
+    }
+    let DbConn::Sqlite(c) = conn else {
+        return Ok(None);
+    };
+    if text.chars().count() < 3 {
+        return Ok(None);
+    }
+    let phrase = format!("\"{}\"", text.replace('"', "\"\""));
+    let rows: Vec<Row> = diesel::sql_query(
+        "SELECT rowid FROM contracts_names WHERE contracts_names MATCH ? LIMIT ?",
+    )
+    .bind::<diesel::sql_types::Text, _>(phrase)
+    .bind::<diesel::sql_types::BigInt, _>(bound + 1)
+    .load(c)?;
+    Ok((rows.len() as i64 <= bound).then(|| rows.into_iter().map(|r| r.rowid).collect()))
+}
+
 /// The condition "project, seller or buyer name contains `text`" (already normalised).
 ///
 /// SQLite answers it from the trigram index `contracts_names` when the text has at least three
@@ -617,6 +724,15 @@ fn name_search(
                 .sql(")"),
         );
     }
+    name_like(text)
+}
+
+/// The condition "a name contains `text`" as LIKE, checked row by row.
+fn name_like(
+    text: &str,
+) -> Box<dyn BoxableExpression<contracts::table, MultiBackend, SqlType = diesel::sql_types::Bool>> {
+    use diesel::dsl::sql;
+    use diesel::sql_types::{Bool, Text};
     let pattern = format!("%{}%", super::users::escape_like(text));
     Box::new(
         sql::<Bool>("(project_name_norm LIKE ")

@@ -8,7 +8,7 @@ use crate::catalog::region::{self, Level};
 use crate::domain::contract::ContractInput;
 use crate::domain::status::Status;
 use crate::domain::{id_card, uscc};
-use crate::export::contracts_csv;
+use crate::export::{contracts_csv, csv_line};
 
 /// A small deterministic generator (SplitMix64): no dependency, same rows for the same seed.
 pub(crate) struct Rng(pub(crate) u64);
@@ -369,7 +369,7 @@ pub fn csv_for(batch: &Batch<'_>, n: usize, year: i32, today: NaiveDate, seed: u
             )
         };
         let system = [number.as_str(), status, office, on.as_str()];
-        contracts_csv::push_record(
+        csv_line::push_record(
             &mut out,
             system.into_iter().chain(
                 ContractInput::FIELDS

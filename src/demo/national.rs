@@ -24,7 +24,7 @@ use crate::catalog::region::{self, Level, StatsRegion};
 use crate::catalog::rows::ReportRow;
 use crate::catalog::{category, ip, nature, objective, plan, tech_field};
 use crate::domain::status::Status;
-use crate::export::contracts_csv::ContractRecord;
+use crate::input::contracts::ContractRecord;
 
 /// The year the embedded shape describes (the 2016 report's current year).
 pub const SHAPE_YEAR: i32 = 2016;

@@ -4,6 +4,7 @@
 pub mod admin_code;
 pub mod attachment;
 pub mod contract;
+pub mod contract_file;
 pub mod dates;
 pub mod field_errors;
 pub mod fields;

@@ -91,18 +91,17 @@ impl Money {
 
     /// 元 with 2 decimals and thousands separators ("12,500,000.00").
     pub fn yuan_grouped(self) -> String {
-        let plain = self.yuan_string();
-        let (sign, rest) = match plain.strip_prefix('-') {
-            Some(r) => ("-", r),
-            None => ("", plain.as_str()),
-        };
-        let (int, frac) = rest.split_once('.').expect("yuan_string has 2 decimals");
-        format!("{sign}{}.{frac}", group_thousands(int))
+        group_decimal(&self.yuan_string())
     }
 
     /// 万元 rounded half away from zero to `decimals` places (at most 18).
     pub fn wan_yuan(self, decimals: u32) -> String {
         format_scaled(i128::from(self.0), 1_000_000, decimals)
+    }
+
+    /// 万元 with 2 decimals and thousands separators ("1,250.00"), for sums read by people.
+    pub fn wan_yuan_grouped(self) -> String {
+        group_decimal(&self.wan_yuan(2))
     }
 
     /// 亿元 with 2 decimals, as the national tables print amounts.
@@ -175,6 +174,25 @@ fn parse_scaled(input: &str, decimals: usize, limit: i64) -> Result<i64, MoneyEr
         return Err(MoneyError::TooLarge);
     }
     Ok(units)
+}
+
+/// A signed decimal ("-1234.50") with thousands separators in its integer part.
+fn group_decimal(plain: &str) -> String {
+    let (sign, rest) = match plain.strip_prefix('-') {
+        Some(r) => ("-", r),
+        None => ("", plain),
+    };
+    match rest.split_once('.') {
+        Some((int, frac)) => format!("{sign}{}.{frac}", group_thousands(int)),
+        None => format!("{sign}{}", group_thousands(rest)),
+    }
+}
+
+/// A count with thousands separators ("1,234,567").
+pub fn grouped_count(n: i64) -> String {
+    let digits = n.unsigned_abs().to_string();
+    let sign = if n < 0 { "-" } else { "" };
+    format!("{sign}{}", group_thousands(&digits))
 }
 
 fn group_thousands(digits: &str) -> String {
@@ -363,6 +381,14 @@ mod tests {
         assert_eq!(m.yuan_grouped(), "12,500,000.00");
         assert_eq!(Money::from_fen(5).yuan_string(), "0.05");
         assert_eq!(Money::from_fen(123).yuan_grouped(), "1.23");
+        assert_eq!(
+            Money::from_fen(12_345_678_912_345).wan_yuan_grouped(),
+            "12,345,678.91"
+        );
+        assert_eq!(Money::from_fen(-5_000).wan_yuan_grouped(), "-0.01");
+        assert_eq!(grouped_count(1_234_567), "1,234,567");
+        assert_eq!(grouped_count(999), "999");
+        assert_eq!(grouped_count(-1_000), "-1,000");
         assert_eq!(
             Money::from_fen(-123_456_789).yuan_grouped(),
             "-1,234,567.89"

@@ -1,207 +1,9 @@
-//! The contracts CSV of interchange.md §1, as a format: reading a file (CSV, or the first sheet
-//! of an `.xlsx` workbook) into records of the four system columns plus a `ContractInput`, and
-//! writing export rows. The checks belong to the import service (`crate::batch`).
+//! Writing the contracts CSV of interchange.md §1: the header and one line per contract, with
+//! the party details recorded on it.
 
-use super::{csv_input, xlsx};
+use super::csv_line::push_record;
 use crate::db::contracts::ContractRow;
-use crate::domain::contract::{ContractInput, field_label, spec};
-
-/// The columns the system sets, first in every file: `registration_number`, `status`,
-/// `office_code`, `registered_on`. The `ContractInput::FIELDS` follow.
-pub const SYSTEM_COLUMNS: [&str; 4] = [
-    "registration_number",
-    "status",
-    "office_code",
-    "registered_on",
-];
-
-/// Whether a file's header must have `column` (the "yes" rows of interchange.md §1): the two
-/// system columns every row fills and the fields whose spec says so. The others may be left
-/// out of the header and then read as empty; whether a row needs them is the rules' call.
-pub fn is_required_column(column: &str) -> bool {
-    matches!(column, "status" | "office_code") || spec(column).is_some_and(|s| s.column_required)
-}
-
-/// The columns a file must have, in output order.
-pub fn required_columns() -> Vec<&'static str> {
-    columns().filter(|c| is_required_column(c)).collect()
-}
-
-/// Every column in output order: the system columns, then `ContractInput::FIELDS`.
-pub fn columns() -> impl Iterator<Item = &'static str> {
-    SYSTEM_COLUMNS
-        .iter()
-        .chain(ContractInput::FIELDS.iter())
-        .copied()
-}
-
-/// The position of `column` in output order (for sorting problems by column).
-pub fn column_index(column: &str) -> Option<usize> {
-    columns().position(|c| c == column)
-}
-
-/// The zh name of a column (the form label for contract fields).
-pub fn column_label(column: &str) -> &'static str {
-    match column {
-        "registration_number" => "合同登记编号",
-        "status" => "状态",
-        "office_code" => "登记机构代码",
-        "registered_on" => "登记日期",
-        other => field_label(other),
-    }
-}
-
-/// When a column must be filled and what it holds, for the template's notes and the upload
-/// page: (column, when required, what to write).
-pub fn column_help(column: &str) -> (&'static str, String) {
-    let system = |when: &'static str, what: &str| (when, what.to_owned());
-    match column {
-        "registration_number" => system(
-            "已登记行必填",
-            "16 位数字 YYYY PPCC NN SSSSSS：前 4 位为登记日期的年份，第 5–10 位为登记机构代码；待审核行不填（审核通过时生成）",
-        ),
-        "status" => system(
-            "必填",
-            "submitted（待审核，等待省级审核）或 registered（已登记的历史合同，仅部级用户和命令行可导入）",
-        ),
-        "office_code" => system(
-            "必填",
-            "登记机构的 6 位代码 PPCCNN；登记员只能导入本机构的合同",
-        ),
-        "registered_on" => system("已登记行必填", "YYYY-MM-DD；待审核行不填"),
-        other => match spec(other) {
-            Some(spec) => (spec.required_when, spec.help_text()),
-            None => ("", String::new()),
-        },
-    }
-}
-
-/// One data row of a contracts file, with its spreadsheet row number (header = row 1).
-#[derive(Debug, Clone, Default, PartialEq, Eq)]
-pub struct ContractRecord {
-    pub row: usize,
-    pub registration_number: String,
-    pub status: String,
-    pub office_code: String,
-    pub registered_on: String,
-    pub input: ContractInput,
-}
-
-impl ContractRecord {
-    /// The text of any column (system columns included).
-    pub fn get(&self, column: &str) -> &str {
-        match column {
-            "registration_number" => &self.registration_number,
-            "status" => &self.status,
-            "office_code" => &self.office_code,
-            "registered_on" => &self.registered_on,
-            other => self.input.get(other).unwrap_or_default(),
-        }
-    }
-}
-
-/// Which format a file is in.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum FileKind {
-    Csv,
-    Xlsx,
-}
-
-/// Tells CSV from XLSX by content (an XLSX workbook is a ZIP archive), or refuses what neither
-/// reader can take. The name's extension only sharpens the message.
-pub fn sniff(file_name: &str, bytes: &[u8]) -> Result<FileKind, String> {
-    let lower = file_name.to_lowercase();
-    if bytes.starts_with(b"PK\x03\x04") {
-        return Ok(FileKind::Xlsx);
-    }
-    if bytes.starts_with(&[0xD0, 0xCF, 0x11, 0xE0]) || lower.ends_with(".xls") {
-        return Err(
-            "file: 不支持旧版 Excel（.xls）文件，请另存为 .xlsx 或 CSV（UTF-8）后导入".into(),
-        );
-    }
-    if lower.ends_with(".xlsx") && !bytes.is_empty() {
-        return Err("file: 文件扩展名为 .xlsx，但内容不是 Excel 工作簿".into());
-    }
-    Ok(FileKind::Csv)
-}
-
-/// Reads every record of a contracts file (CSV or XLSX). File-level problems come back as
-/// `file: 说明` lines; row problems are the import service's.
-pub fn read(file_name: &str, bytes: &[u8]) -> Result<Vec<ContractRecord>, Vec<String>> {
-    match sniff(file_name, bytes).map_err(|e| vec![e])? {
-        FileKind::Csv => read_csv(bytes),
-        FileKind::Xlsx => {
-            let csv = xlsx::first_sheet_as_csv(bytes).map_err(|e| vec![e])?;
-            read_csv(&csv)
-        }
-    }
-}
-
-/// Reads a CSV file: UTF-8 (BOM accepted) or GB18030, columns by name.
-pub fn read_csv(bytes: &[u8]) -> Result<Vec<ContractRecord>, Vec<String>> {
-    if !decodable(bytes) {
-        return Err(vec![
-            "file: 无法识别文件编码：应为 UTF-8 或 GB18030（GBK）编码的 CSV 文件".into(),
-        ]);
-    }
-    let known: Vec<&str> = columns().collect();
-    let records = csv_input::read_map(bytes, &known, &required_columns(), |r| {
-        let mut input = ContractInput::default();
-        for field in ContractInput::FIELDS {
-            let value = r.get(field);
-            if !value.is_empty() {
-                input.set(field, value.to_owned());
-            }
-        }
-        ContractRecord {
-            row: r.row,
-            registration_number: r.get("registration_number").to_owned(),
-            status: r.get("status").to_owned(),
-            office_code: r.get("office_code").to_owned(),
-            registered_on: r.get("registered_on").to_owned(),
-            input,
-        }
-    })?;
-    if records.is_empty() {
-        return Err(vec!["file: 文件中没有数据行".into()]);
-    }
-    Ok(records)
-}
-
-/// Whether the bytes are text in UTF-8 or GB18030 (what `csv_input::decode` reads) rather than
-/// a binary file or another encoding.
-fn decodable(bytes: &[u8]) -> bool {
-    let bytes = bytes.strip_prefix(b"\xEF\xBB\xBF").unwrap_or(bytes);
-    if bytes.contains(&0) {
-        return false;
-    }
-    std::str::from_utf8(bytes).is_ok()
-        || encoding_rs::GB18030
-            .decode_without_bom_handling_and_without_replacement(bytes)
-            .is_some()
-}
-
-/// Appends one CSV field, quoted only when it holds a comma, quote or line break (RFC 4180).
-pub fn push_field(out: &mut String, value: &str) {
-    if value.contains([',', '"', '\n', '\r']) {
-        out.push('"');
-        out.push_str(&value.replace('"', "\"\""));
-        out.push('"');
-    } else {
-        out.push_str(value);
-    }
-}
-
-/// Appends a record of fields and its LF.
-pub fn push_record<'a>(out: &mut String, fields: impl IntoIterator<Item = &'a str>) {
-    for (i, field) in fields.into_iter().enumerate() {
-        if i > 0 {
-            out.push(',');
-        }
-        push_field(out, field);
-    }
-    out.push('\n');
-}
+use crate::domain::contract_file::columns;
 
 /// The header line of the export, with its LF.
 pub fn header_line() -> String {
@@ -210,10 +12,15 @@ pub fn header_line() -> String {
     out
 }
 
-/// Appends the export line of a registered contract: its system columns, then its fields in
-/// canonical form (amounts with 2 decimals, dates `YYYY-MM-DD`) with the party details
-/// recorded on the contract.
+/// Appends the export line of a contract (see [`with_values`]).
 pub fn push_contract(out: &mut String, row: &ContractRow) {
+    with_values(row, |values| push_record(out, values));
+}
+
+/// Hands `f` the export values of a contract in column order: its system columns, then its
+/// fields in canonical form (amounts with 2 decimals, dates `YYYY-MM-DD`) with the party
+/// details recorded on the contract.
+pub fn with_values<R>(row: &ContractRow, f: impl FnOnce(&mut dyn Iterator<Item = &str>) -> R) -> R {
     let input = row.input();
     let registered_on = row
         .registered_on
@@ -225,7 +32,7 @@ pub fn push_contract(out: &mut String, row: &ContractRow) {
         row.office_code.as_str(),
         registered_on.as_str(),
     ];
-    push_record(out, system.into_iter().chain(input.iter().map(|(_, v)| v)));
+    f(&mut system.into_iter().chain(input.iter().map(|(_, v)| v)))
 }
 
 #[cfg(test)]
@@ -233,94 +40,8 @@ mod tests {
     use super::*;
 
     #[test]
-    fn columns_are_the_interchange_order() {
-        let all: Vec<&str> = columns().collect();
-        assert_eq!(all.len(), 44);
-        assert_eq!(&all[..4], SYSTEM_COLUMNS);
-        assert_eq!(all[4], "project_name");
-        assert_eq!(all[43], "buyer_phone");
-        // The "yes" rows of interchange.md §1.
-        assert_eq!(
-            required_columns(),
-            [
-                "status",
-                "office_code",
-                "project_name",
-                "signed_on",
-                "valid_from",
-                "valid_to",
-                "category_code",
-                "ip_code",
-                "tech_field_code",
-                "objective_code",
-                "plan_code",
-                "payment_code",
-                "total_amount_yuan",
-                "technical_amount_yuan",
-                "seller_name",
-                "buyer_name",
-                "seller_country_code",
-                "buyer_country_code",
-                "seller_nature_code",
-                "buyer_nature_code",
-            ]
-        );
-        for c in &all {
-            assert!(!column_label(c).is_empty(), "{c}");
-            assert!(!column_help(c).0.is_empty(), "{c}");
-        }
-        assert_eq!(header_line(), format!("{}\n", all.join(",")));
-    }
-
-    #[test]
-    fn fields_are_quoted_only_when_needed() {
-        let mut out = String::new();
-        push_record(&mut out, ["a", "b,c", "say \"hi\"", "x\ny", "", "中文"]);
-        assert_eq!(out, "a,\"b,c\",\"say \"\"hi\"\"\",\"x\ny\",,中文\n");
-    }
-
-    #[test]
-    fn files_are_told_apart_by_content() {
-        assert_eq!(sniff("a.csv", b"status,office_code\n"), Ok(FileKind::Csv));
-        assert_eq!(sniff("a.CSV", b"PK\x03\x04rest"), Ok(FileKind::Xlsx));
-        assert!(sniff("a.xlsx", b"status\n").is_err());
-        assert!(sniff("a.xls", b"\xD0\xCF\x11\xE0").is_err());
-    }
-
-    #[test]
-    fn reads_records_by_column_name() {
-        let text = "office_code,status,project_name,signed_on,valid_from,valid_to,category_code,ip_code,tech_field_code,objective_code,plan_code,payment_code,total_amount_yuan,technical_amount_yuan,seller_name,buyer_name,seller_country_code,buyer_country_code,seller_nature_code,buyer_nature_code\n\
-                    440101,submitted,某项目,2026-01-02,,,11,01,01,01,9,1,100,100,甲,乙,142,142,150,150\n";
-        let records = read("x.csv", text.as_bytes()).unwrap();
-        assert_eq!(records.len(), 1);
-        assert_eq!(records[0].row, 2);
-        assert_eq!(records[0].office_code, "440101");
-        assert_eq!(records[0].input.project_name, "某项目");
-        assert_eq!(records[0].get("status"), "submitted");
-        assert_eq!(records[0].registration_number, "");
-    }
-
-    #[test]
-    fn file_problems() {
-        let header = required_columns().join(",");
-        assert_eq!(
-            read("x.csv", format!("{header}\n").as_bytes()).unwrap_err(),
-            ["file: 文件中没有数据行"]
-        );
-        assert_eq!(read("x.csv", b"").unwrap_err(), ["file: 文件为空"]);
-        let e = read("x.csv", b"status,colour\nsubmitted,red\n").unwrap_err();
-        assert!(
-            e.contains(&"file: 未知的列“colour”（第 2 列）".to_owned()),
-            "{e:?}"
-        );
-        assert!(
-            e.contains(&"file: 缺少必需的列“office_code”".to_owned()),
-            "{e:?}"
-        );
-        let binary = read("x.csv", b"\x00\x01\x02\xff\xfe").unwrap_err();
-        assert!(
-            binary[0].starts_with("file: 无法识别文件编码"),
-            "{binary:?}"
-        );
+    fn a_contract_line_has_every_column() {
+        let line = header_line();
+        assert_eq!(line.matches(',').count() + 1, columns().count());
     }
 }

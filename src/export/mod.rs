@@ -1,7 +1,8 @@
-//! Interchange files: reading the CSV formats of `interchange.md` (and, later, writing tables
-//! and contract exports). Format only: the business rules stay in `domain` and the services.
+//! Writing interchange files: the contracts CSV (`contracts_csv`), the workbooks (`workbook`)
+//! and the national tables (`tables`). Format only: the cells come from the services and
+//! `stats`; reading files is `crate::input`'s.
 
 pub mod contracts_csv;
-pub mod csv_input;
+pub mod csv_line;
 pub mod tables;
-pub mod xlsx;
+pub mod workbook;

@@ -130,7 +130,7 @@ mod tests {
             .unwrap();
         assert!(book.contains("2016年全国技术合同计划项目构成"), "{book}");
         // And the sheet reads back with its text as text.
-        let csv = crate::export::xlsx::first_sheet_as_csv(&xlsx(&[table()]).unwrap());
+        let csv = crate::input::xlsx::first_sheet_as_csv(&xlsx(&[table()]).unwrap());
         let csv = String::from_utf8(csv.unwrap()).unwrap();
         assert!(
             csv.starts_with("row_label,count_2016,share_pct\n=1+1,3,11406.9\n"),

@@ -7,6 +7,7 @@ use std::collections::HashMap;
 
 use chrono::{Datelike, NaiveDate};
 
+use crate::catalog::list::CodeList;
 use crate::catalog::region;
 use crate::domain::text;
 
@@ -38,6 +39,18 @@ impl Coded {
 
     fn index(self) -> usize {
         self as usize
+    }
+
+    /// The code list the dimension's codes come from.
+    pub fn list(self) -> CodeList {
+        match self {
+            Coded::Category => CodeList::Category,
+            Coded::Ip => CodeList::Ip,
+            Coded::TechField => CodeList::TechField,
+            Coded::Objective => CodeList::Objective,
+            Coded::Plan => CodeList::Plan,
+            Coded::SellerNature | Coded::BuyerNature => CodeList::Nature,
+        }
     }
 }
 

@@ -786,6 +786,31 @@ pub fn with_years(template: &str, year: i32) -> String {
 mod tests {
     use super::*;
 
+    /// Every coded layout of every table counts each code its list lets a contract carry
+    /// exactly once, so a table's rows add up to its 合计 whatever the year holds.
+    #[test]
+    fn every_coded_layout_partitions_its_code_list() {
+        use crate::catalog::rows::check_partition;
+        let mut checked = 0;
+        for table in TABLES {
+            let layouts: Vec<(Coded, &[ReportRow])> = match table.rows {
+                Rows::Layout { dim, rows, .. } => vec![(dim, rows)],
+                Rows::Sections(sections) => sections.iter().map(|(_, d, r)| (*d, *r)).collect(),
+                _ => vec![],
+            };
+            for (dim, rows) in layouts {
+                assert_eq!(
+                    check_partition(rows, dim.list()),
+                    Ok(()),
+                    "{} {dim:?}",
+                    table.id
+                );
+                checked += 1;
+            }
+        }
+        assert!(checked >= 12, "{checked} layouts");
+    }
+
     #[test]
     fn years_in_templates() {
         assert_eq!(with_years("count_{y}", 2016), "count_2016");

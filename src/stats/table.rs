@@ -104,13 +104,10 @@ impl Table {
     /// The CSV text (interchange.md §2): header, one line per row, LF, a final newline.
     pub fn csv(&self) -> String {
         let mut out = String::new();
-        crate::export::contracts_csv::push_record(
-            &mut out,
-            self.columns.iter().map(String::as_str),
-        );
+        crate::export::csv_line::push_record(&mut out, self.columns.iter().map(String::as_str));
         for row in &self.rows {
             let cells: Vec<String> = row.iter().map(Cell::csv_text).collect();
-            crate::export::contracts_csv::push_record(&mut out, cells.iter().map(String::as_str));
+            crate::export::csv_line::push_record(&mut out, cells.iter().map(String::as_str));
         }
         out
     }

@@ -42,6 +42,12 @@ fn invalid(errors: &FieldErrors) -> AppError {
     AppError::BadRequest(messages.join("；"))
 }
 
+impl From<rust_xlsxwriter::XlsxError> for AppError {
+    fn from(e: rust_xlsxwriter::XlsxError) -> Self {
+        AppError::Other(anyhow::anyhow!("工作簿生成失败：{e}"))
+    }
+}
+
 impl From<AccountError> for AppError {
     fn from(e: AccountError) -> Self {
         match e {

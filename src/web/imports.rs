@@ -12,7 +12,9 @@ use super::page::{Ctx, CurrentUser, format_cst, html, render, see_other};
 use super::{AppError, AppState, with_conn};
 use crate::batch::{self, Importer};
 use crate::db::{self, import_reports::NewImportReport};
-use crate::export::{contracts_csv, csv_input, xlsx};
+use crate::domain::contract_file;
+use crate::export::workbook;
+use crate::input::csv_file;
 
 /// The largest file the upload takes; bigger batches go through the command line.
 pub const MAX_UPLOAD_BYTES: usize = 20 * 1024 * 1024;
@@ -41,7 +43,7 @@ struct ProblemRow {
 /// Reads a `row N, column: 说明` or `file: 说明` line back; warnings are the messages that start
 /// with 警告：. The downloadable report keeps the lines as they are.
 fn problem_row(line: &str) -> (bool, ProblemRow) {
-    let (row, column, message) = csv_input::split_problem(line);
+    let (row, column, message) = csv_file::split_problem(line);
     let (warning, message) = match message.strip_prefix("警告：") {
         Some(m) => (true, m),
         None => (false, message),
@@ -52,7 +54,7 @@ fn problem_row(line: &str) -> (bool, ProblemRow) {
     });
     let label = match column {
         "" => "整个文件",
-        c => contracts_csv::column_label(c),
+        c => contract_file::column_label(c),
     };
     (
         warning,
@@ -138,12 +140,12 @@ fn page(ctx: Ctx, importer: &Importer) -> ImportPage {
         office,
         may_register,
         max_mb: MAX_UPLOAD_BYTES >> 20,
-        columns: contracts_csv::columns()
+        columns: contract_file::columns()
             .map(|name| {
-                let (when, what) = contracts_csv::column_help(name);
+                let (when, what) = contract_file::column_help(name);
                 ColumnRow {
                     name,
-                    label: contracts_csv::column_label(name),
+                    label: contract_file::column_label(name),
                     when,
                     what,
                 }
@@ -274,9 +276,7 @@ pub async fn upload(
 
 /// The template workbook: the header row with a note per column, instructions, code lists.
 pub async fn template() -> Result<HttpResponse, AppError> {
-    let bytes = web::block(|| xlsx::template(&[]))
-        .await?
-        .map_err(|e| AppError::Other(anyhow::anyhow!("模板生成失败：{e}")))?;
+    let bytes = web::block(|| workbook::template(&[])).await??;
     Ok(HttpResponse::Ok()
         .content_type("application/vnd.openxmlformats-officedocument.spreadsheetml.sheet")
         .insert_header((

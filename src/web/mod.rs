@@ -141,6 +141,9 @@ routes! {
     GET "/stats/institutions" => institutions::search, Allow::Roles(INSTITUTION_READERS);
     GET "/contracts" => contracts::index, Allow::Roles(CONTRACT_READERS);
     GET "/contracts/new" => contracts::new, Allow::Roles(CLERKS);
+    // Before `/contracts/{id}`, which would take these paths as an id.
+    GET "/contracts/export.csv" => contracts::export_csv, Allow::Roles(CONTRACT_READERS);
+    GET "/contracts/export.xlsx" => contracts::export_xlsx, Allow::Roles(CONTRACT_READERS);
     POST "/contracts" => contracts::create, Allow::Roles(CLERKS);
     GET "/contracts/{id}" => contracts::show, Allow::Roles(CONTRACT_READERS);
     GET "/contracts/{id}/edit" => contracts::edit, Allow::Roles(CLERKS);

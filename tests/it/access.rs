@@ -50,6 +50,8 @@ const EXPECTED: &[(&str, &str, &[&str])] = &[
     ("POST", "/stats/{year}/reopen", MINISTRY),
     ("GET", "/contracts", READERS),
     ("GET", "/contracts/new", CLERKS),
+    ("GET", "/contracts/export.csv", READERS),
+    ("GET", "/contracts/export.xlsx", READERS),
     ("POST", "/contracts", CLERKS),
     ("GET", "/contracts/{id}", READERS),
     ("GET", "/contracts/{id}/edit", CLERKS),

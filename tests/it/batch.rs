@@ -11,7 +11,9 @@ use crate::support::{Client, Page, TempFile, TestApp, TestDb, techreg, text};
 use techreg::audit::Actor;
 use techreg::batch::{self, ImportProblems, ImportSummary, Importer};
 use techreg::db::{self, DbConn, DbPool};
-use techreg::export::{contracts_csv, xlsx};
+use techreg::domain::contract_file;
+use techreg::export::{contracts_csv, csv_line, workbook};
+use techreg::input::xlsx;
 
 // ---------------------------------------------------------------------------------------------
 // Fixtures
@@ -74,7 +76,7 @@ impl Row {
 
     /// Values in interchange column order.
     fn values(&self) -> Vec<String> {
-        contracts_csv::columns()
+        contract_file::columns()
             .map(|c| self.get(c).to_owned())
             .collect()
     }
@@ -82,7 +84,7 @@ impl Row {
     fn line(&self) -> String {
         let mut out = String::new();
         let values = self.values();
-        contracts_csv::push_record(&mut out, values.iter().map(String::as_str));
+        csv_line::push_record(&mut out, values.iter().map(String::as_str));
         out
     }
 }
@@ -387,7 +389,7 @@ fn xlsx_files_import_with_text_codes_and_date_cells() {
     let mut wb = Workbook::new();
     let sheet = wb.add_worksheet();
     let date_format = Format::new().set_num_format("yyyy-mm-dd");
-    for (c, name) in contracts_csv::columns().enumerate() {
+    for (c, name) in contract_file::columns().enumerate() {
         let c = c as u16;
         sheet.write_string(0, c, name).unwrap();
         let v = row.get(name);
@@ -416,9 +418,9 @@ fn xlsx_files_import_with_text_codes_and_date_cells() {
     assert_eq!(summary.submitted, 1);
 
     // The template, filled in, imports too (rows as text cells below the header).
-    let filled = xlsx::template(&[
+    let filled = workbook::template(&[
         Row::submitted("42", "模板项目一").values(),
-        vec![String::new(); contracts_csv::columns().count()],
+        vec![String::new(); contract_file::columns().count()],
         Row::submitted("30", "模板项目二").values(),
     ])
     .unwrap();
@@ -428,9 +430,9 @@ fn xlsx_files_import_with_text_codes_and_date_cells() {
     assert_eq!(summary.submitted, 2);
 
     // Row numbers are the sheet's: a bad cell in sheet row 4 is row 4.
-    let bad = xlsx::template(&[
+    let bad = workbook::template(&[
         Row::submitted("11", "模板项目三").values(),
-        vec![String::new(); contracts_csv::columns().count()],
+        vec![String::new(); contract_file::columns().count()],
         Row::submitted("11", "模板项目四")
             .set("payment_code", "8")
             .values(),
@@ -966,7 +968,7 @@ async fn the_ministry_imports_history_and_uploads_are_limited_to_20_mb() {
     let ok = upload(
         &ministry,
         "history.xlsx",
-        xlsx::template(&[
+        workbook::template(&[
             Row::registered("11", "部级导入", "2025440301000009", "2025-04-01").values(),
             Row::submitted("11", "部级待审核").values(),
         ])

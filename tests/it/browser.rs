@@ -125,8 +125,36 @@ async fn each_role_signs_in_and_sees_its_own_navigation() -> anyhow::Result<()> 
             browser
                 .screenshot(dir.join("admin-users-gd_admin.png"))
                 .await?;
+            // The audit log: zh action names, each object linked where it has a page.
+            for (width, height) in [(1366, 900), (820, 1180)] {
+                browser.set_window_size(width, height).await?;
+                browser.goto(&app.url("/audit")).await?;
+                let log = browser
+                    .wait_for("table", DEFAULT_WAIT)
+                    .await?
+                    .text()
+                    .await?;
+                assert!(log.contains("登录"), "{log}");
+                browser
+                    .screenshot(dir.join(format!("audit-gd_admin-{width}.png")))
+                    .await?;
+            }
+            browser.set_window_size(1280, 900).await?;
+        }
+        if *username == "bj_clerk" {
+            // A page the role may not open: refused inside the signed-in frame.
             browser.goto(&app.url("/audit")).await?;
-            browser.screenshot(dir.join("audit-gd_admin.png")).await?;
+            let frame = browser
+                .wait_for(".mainnav", DEFAULT_WAIT)
+                .await?
+                .text()
+                .await?;
+            assert!(frame.contains("首页"), "{frame}");
+            let page = browser.find("main").await?.text().await?;
+            assert!(page.contains("无权访问"), "{page}");
+            browser
+                .screenshot(dir.join("forbidden-bj_clerk.png"))
+                .await?;
         }
         browser
             .click_and_wait(".userbox button[type=submit]")
@@ -455,6 +483,11 @@ async fn a_contract_is_returned_corrected_and_registered_in_the_browser() -> any
             browser.execute(wrapped_pills, &[]).await?,
             serde_json::json!([]),
             "{width}px"
+        );
+        let summary = browser.find(".list-summary").await?.text().await?;
+        assert!(
+            summary.starts_with("共 ") && summary.contains("万元") && summary.contains("CSV"),
+            "{summary}"
         );
         browser
             .screenshot(dir.join(format!("contract-list-{width}.png")))

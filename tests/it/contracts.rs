@@ -598,6 +598,164 @@ async fn the_list_filters_sorts_and_pages() {
     );
 }
 
+/// The bytes of a download.
+async fn download(c: &Client<'_>, path: &str) -> (u16, Option<String>, Vec<u8>) {
+    let res = c.http.get(c.app.url(path)).send().await.expect("GET");
+    let status = res.status().as_u16();
+    let kind = res
+        .headers()
+        .get("content-type")
+        .and_then(|v| v.to_str().ok())
+        .map(str::to_owned);
+    (status, kind, res.bytes().await.expect("body").to_vec())
+}
+
+#[actix_web::test]
+async fn the_list_counts_sums_and_downloads_what_the_filters_select() {
+    let app = TestApp::demo().await;
+    let clerk = app.signed_in("gz_clerk").await;
+    for (code, name, total) in [
+        ("11", "甲项目", "100000"),
+        ("30", "乙项目", "5000000.50"),
+        ("41", "丙项目", "2500000"),
+    ] {
+        let mut f = valid_fields(code, name);
+        for (k, v) in f.iter_mut() {
+            if k == "total_amount_yuan" || k == "technical_amount_yuan" {
+                *v = total.into();
+            }
+        }
+        assert_eq!(
+            post_contract(&clerk, "/contracts", &f, "submit", None)
+                .await
+                .status,
+            303
+        );
+    }
+    // Another office's contract, which the clerk must not see counted or downloaded.
+    let other = app.signed_in("sz_clerk").await;
+    let mut f = valid_fields("11", "深圳项目");
+    for (k, v) in f.iter_mut() {
+        if k == "seller_admin_code" {
+            *v = "440304".into(); // 深圳市福田区: a seller in the office's area
+        }
+    }
+    let filed = post_contract(&other, "/contracts", &f, "submit", None).await;
+    assert_eq!(filed.status, 303, "{}", filed.body);
+
+    // 100000 + 5000000.50 + 2500000 元 = 760.000005 万元, shown as 760.00.
+    let all = clerk.get("/contracts").await.body;
+    assert!(
+        all.contains("共 <strong>3</strong> 份，合同成交额合计 <strong>760.00</strong> 万元"),
+        "{all}"
+    );
+    let big = clerk.get("/contracts?min=2000000").await.body;
+    assert!(
+        big.contains("共 <strong>2</strong> 份，合同成交额合计 <strong>750.00</strong> 万元"),
+        "{big}"
+    );
+    assert!(big.contains("href=\"/contracts/export.csv?min=2000000&#38;sort=newest\""));
+
+    // The CSV: the interchange header, then the filtered rows in the list's order.
+    let (status, kind, bytes) =
+        download(&clerk, "/contracts/export.csv?min=2000000&sort=amount").await;
+    assert_eq!(status, 200);
+    assert_eq!(kind.as_deref(), Some("text/csv; charset=utf-8"));
+    let csv = String::from_utf8(bytes).unwrap();
+    let lines: Vec<&str> = csv.lines().collect();
+    assert_eq!(
+        format!("{}\n", lines[0]),
+        techreg::export::contracts_csv::header_line()
+    );
+    assert_eq!(lines.len(), 3, "{csv}");
+    assert!(
+        lines[1].contains(",submitted,440101,,乙项目,"),
+        "{}",
+        lines[1]
+    );
+    assert!(lines[1].contains(",5000000.50,"), "{}", lines[1]);
+    assert!(lines[2].contains(",丙项目,"), "{}", lines[2]);
+    let whole = String::from_utf8(download(&clerk, "/contracts/export.csv").await.2).unwrap();
+    assert_eq!(whole.lines().count(), 4);
+    assert!(
+        !whole.contains("深圳项目"),
+        "another office's contract: {whole}"
+    );
+    // 深圳 is a 计划单列市, its own authority: 广东's administrator does not get its contracts,
+    // 深圳's gets only them.
+    let admin = app.signed_in("gd_admin").await;
+    let province = String::from_utf8(download(&admin, "/contracts/export.csv").await.2).unwrap();
+    assert_eq!(province.lines().count(), 4, "{province}");
+    assert!(!province.contains("深圳项目"));
+    let sz = app.signed_in("sz_admin").await;
+    let city = String::from_utf8(download(&sz, "/contracts/export.csv").await.2).unwrap();
+    assert_eq!(city.lines().count(), 2, "{city}");
+    assert!(city.contains("深圳项目"));
+
+    // The workbook: zh headers, text cells, the same rows.
+    let (status, kind, bytes) = download(&clerk, "/contracts/export.xlsx?category=3").await;
+    assert_eq!(status, 200);
+    assert!(kind.unwrap().contains("spreadsheetml"));
+    let sheet =
+        String::from_utf8(techreg::input::xlsx::first_sheet_as_csv(&bytes).unwrap()).unwrap();
+    let rows: Vec<&str> = sheet.lines().collect();
+    assert_eq!(rows.len(), 2, "{sheet}");
+    assert!(
+        rows[0].starts_with("合同登记编号,状态,登记机构代码,登记日期,项目名称,"),
+        "{}",
+        rows[0]
+    );
+    assert!(rows[1].contains(",440101,,乙项目,"), "{}", rows[1]);
+
+    // A filter that cannot be read is refused, not ignored into a download of everything.
+    let (status, _, body) = download(&clerk, "/contracts/export.csv?from=yesterday").await;
+    assert_eq!(status, 400);
+    assert!(String::from_utf8(body).unwrap().contains("日期格式应为"));
+
+    // Every download is in the audit log, with its filters.
+    let entries = techreg::db::audit::list(
+        &mut app.conn(),
+        &techreg::domain::role::Scope::Nation,
+        &techreg::db::audit::AuditFilter {
+            action: Some("contract.export".into()),
+            ..Default::default()
+        },
+        50,
+    )
+    .unwrap();
+    assert_eq!(
+        entries.len(),
+        5,
+        "the refused download is not one: {entries:?}"
+    );
+    assert!(
+        entries
+            .iter()
+            .any(|e| e.actor == "gz_clerk" && e.summary == "min=2000000 sort=amount"),
+        "{entries:?}"
+    );
+
+    // Past the bound a page says "more than" and offers the full count, which is exact.
+    exec(
+        &app,
+        "WITH RECURSIVE n(i) AS (SELECT 1 UNION ALL SELECT i + 1 FROM n WHERE i < 5001) \
+         INSERT INTO contracts (office_code, authority_code, status, version, project_name, project_name_norm, category_code, total_fen, created_at, updated_at) \
+         SELECT '440101', '440000', 'draft', 1, '批量草稿', '批量草稿', '11', 100, '2026-01-01 00:00:00', '2026-01-01 00:00:00' FROM n",
+    );
+    let many = clerk.get("/contracts").await.body;
+    assert!(many.contains("超过 <strong>5,000</strong> 份"), "{many}");
+    assert!(
+        many.contains("href=\"/contracts?sort=newest&#38;totals=all\""),
+        "the full-count link: {many}"
+    );
+    let every = clerk.get("/contracts?sort=newest&totals=all").await.body;
+    // 5,004 contracts: the three, and 5,001 drafts of 1 元 each (5,001 元 = 0.50 万元).
+    assert!(
+        every.contains("共 <strong>5,004</strong> 份，合同成交额合计 <strong>760.50</strong> 万元"),
+        "{every}"
+    );
+}
+
 #[actix_web::test]
 async fn known_parties_are_offered_from_the_directory() {
     let app = TestApp::demo().await;

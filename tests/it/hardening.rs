@@ -8,8 +8,9 @@ use std::time::{Duration, Instant};
 use techreg::auth::login::ThrottlePolicy;
 use techreg::config::Settings;
 use techreg::domain::contract::ContractInput;
+use techreg::domain::contract_file;
 use techreg::domain::rules;
-use techreg::export::contracts_csv;
+use techreg::export::{contracts_csv, csv_line};
 use tokio::io::{AsyncReadExt, AsyncWriteExt};
 
 use crate::contracts::{PDF, id_of, post_contract, valid_fields};
@@ -455,7 +456,7 @@ async fn invisible_format_characters_are_refused_in_every_text_field() {
     row.push(("status".into(), "submitted".into()));
     row.push(("office_code".into(), "440101".into()));
     let mut csv = contracts_csv::header_line();
-    let values: Vec<String> = contracts_csv::columns()
+    let values: Vec<String> = contract_file::columns()
         .map(|c| {
             row.iter()
                 .find(|(k, _)| k == c)
@@ -463,7 +464,7 @@ async fn invisible_format_characters_are_refused_in_every_text_field() {
                 .unwrap_or_default()
         })
         .collect();
-    contracts_csv::push_record(&mut csv, values.iter().map(String::as_str));
+    csv_line::push_record(&mut csv, values.iter().map(String::as_str));
     let res = crate::batch::upload(&clerk, "a.csv", csv.into_bytes()).await;
     assert_eq!(res.status, 422, "{}", res.body);
     assert!(
@@ -684,12 +685,12 @@ async fn the_forms_maxlength_is_the_rules_limit() {
 #[test]
 fn workbooks_the_application_writes_hold_text_never_formulas() {
     use std::io::Read;
-    let width = contracts_csv::columns().count();
+    let width = contract_file::columns().count();
     let mut row = vec![String::new(); width];
     row[4] = "=HYPERLINK(\"http://evil.example\",\"点我\")".into();
     row[5] = "+1+1".into();
     row[6] = "@SUM(A1)".into();
-    let bytes = techreg::export::xlsx::template(&[row]).expect("template");
+    let bytes = techreg::export::workbook::template(&[row]).expect("template");
     let mut archive = zip::ZipArchive::new(std::io::Cursor::new(bytes)).expect("zip");
     let mut checked = 0;
     for i in 0..archive.len() {
@@ -761,12 +762,12 @@ async fn a_file_of_broken_rows_is_answered_with_its_first_thousand_problems() {
     let app = TestApp::demo().await;
     let clerk = app.signed_in("gz_clerk").await;
     let mut csv = contracts_csv::header_line();
-    let width = contracts_csv::columns().count();
+    let width = contract_file::columns().count();
     for _ in 0..20_000 {
         let mut values = vec![String::new(); width];
         values[1] = "submitted".into();
         values[2] = "440101".into();
-        contracts_csv::push_record(&mut csv, values.iter().map(String::as_str));
+        csv_line::push_record(&mut csv, values.iter().map(String::as_str));
     }
     let res = crate::batch::upload(&clerk, "broken.csv", csv.into_bytes()).await;
     assert_eq!(res.status, 422);

@@ -141,6 +141,136 @@ async fn name_searches_page_exactly_like_the_reference_in_every_scope_and_order(
 }
 
 #[actix_web::test]
+async fn the_summary_counts_and_sums_every_row_the_filters_let_through() {
+    use techreg::domain::status::Status;
+    let app = TestApp::spawn().await;
+    techreg::demo::seed_if_empty(&mut app.conn()).expect("demo contracts");
+    // A draft without an amount counts as a contract and adds nothing.
+    exec(
+        &app,
+        "INSERT INTO contracts (office_code, authority_code, status, version, project_name, project_name_norm, category_code, created_at, updated_at) \
+         VALUES ('440101', '440000', 'draft', 1, '无金额草稿', '无金额草稿', '11', '2026-01-01 00:00:00', '2026-01-01 00:00:00')",
+    );
+    let all: Vec<ContractRow> = c::table
+        .select(ContractRow::as_select())
+        .load(&mut *app.conn())
+        .unwrap();
+    let day = |s: &str| chrono::NaiveDate::parse_from_str(s, "%Y-%m-%d").ok();
+    let median_fen = {
+        let mut amounts: Vec<i64> = all.iter().filter_map(|r| r.total_fen).collect();
+        amounts.sort();
+        amounts[amounts.len() / 2]
+    };
+    let filters = [
+        ContractFilter::default(),
+        ContractFilter {
+            status: Some(Status::Registered),
+            ..Default::default()
+        },
+        ContractFilter {
+            status: Some(Status::Draft),
+            ..Default::default()
+        },
+        ContractFilter {
+            category: Some("1".into()),
+            min_total_fen: Some(median_fen),
+            ..Default::default()
+        },
+        ContractFilter {
+            category: Some("31".into()),
+            max_total_fen: Some(median_fen),
+            ..Default::default()
+        },
+        ContractFilter {
+            signed_from: day("2025-03-01"),
+            signed_to: day("2026-06-30"),
+            ..Default::default()
+        },
+        ContractFilter {
+            office: Some("440101".into()),
+            text: Some(normalise_name("有限公司")),
+            ..Default::default()
+        },
+        ContractFilter {
+            text: Some(normalise_name("储能")),
+            ..Default::default()
+        },
+        ContractFilter {
+            text: Some(normalise_name("没有这个名称的合同")),
+            ..Default::default()
+        },
+    ];
+    let scopes = [
+        Scope::Office("440101".into()),
+        Scope::Authority("440000".into()),
+        Scope::Nation,
+    ];
+    let passes = |r: &ContractRow, f: &ContractFilter| {
+        let status_ok = match f.status {
+            None => true,
+            Some(s) => r.status == s,
+        };
+        let category_ok = match f.category.as_deref() {
+            None => true,
+            Some(c) if c.len() == 1 => r.category_code.starts_with(c),
+            Some(c) => r.category_code == c,
+        };
+        let text_ok = f.text.as_deref().is_none_or(|t| {
+            r.project_name_norm.contains(t)
+                || r.seller_name_norm.contains(t)
+                || r.buyer_name_norm.contains(t)
+        });
+        status_ok
+            && category_ok
+            && text_ok
+            && f.office.as_ref().is_none_or(|o| &r.office_code == o)
+            && f.signed_from
+                .is_none_or(|d| r.signed_on.is_some_and(|s| s >= d))
+            && f.signed_to
+                .is_none_or(|d| r.signed_on.is_some_and(|s| s <= d))
+            && f.min_total_fen
+                .is_none_or(|m| r.total_fen.is_some_and(|t| t >= m))
+            && f.max_total_fen
+                .is_none_or(|m| r.total_fen.is_some_and(|t| t <= m))
+    };
+    let mut nonempty = 0;
+    for scope in &scopes {
+        for filter in &filters {
+            let matching: Vec<&ContractRow> = all
+                .iter()
+                .filter(|r| in_scope(r, scope) && passes(r, filter))
+                .collect();
+            let expected = contracts::ListSummary {
+                count: matching.len() as i64,
+                total_fen: matching.iter().filter_map(|r| r.total_fen).sum(),
+                technical_fen: matching.iter().filter_map(|r| r.technical_fen).sum(),
+                complete: true,
+            };
+            let got = contracts::summary(&mut app.conn(), scope, filter, None).unwrap();
+            assert_eq!(got, expected, "{scope:?} {filter:?}");
+            // Bounded: exact up to the bound, past it the bound and `complete: false`; the
+            // name index and the row-by-row LIKE agree whichever is asked.
+            for bound in [1_000, 100_000] {
+                let got = contracts::summary(&mut app.conn(), scope, filter, Some(bound)).unwrap();
+                if expected.count <= bound {
+                    assert_eq!(got, expected, "{scope:?} {filter:?} bound {bound}");
+                } else {
+                    assert_eq!(
+                        (got.count, got.complete),
+                        (bound, false),
+                        "{scope:?} {filter:?}"
+                    );
+                }
+            }
+            if expected.count > 0 {
+                nonempty += 1;
+            }
+        }
+    }
+    assert!(nonempty >= 20, "the cases must find something: {nonempty}");
+}
+
+#[actix_web::test]
 async fn the_name_index_follows_every_change_of_a_contract() {
     let app = TestApp::spawn().await;
     techreg::demo::seed_accounts_if_empty(&mut app.conn()).unwrap();

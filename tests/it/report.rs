@@ -149,7 +149,7 @@ fn the_year_is_written_as_csv_json_and_xlsx() {
     assert!(out.status.success(), "{}", text(&out.stderr));
     let bytes = std::fs::read(xlsx_dir.0.join("tables.xlsx")).unwrap();
     let first =
-        String::from_utf8(techreg::export::xlsx::first_sheet_as_csv(&bytes).unwrap()).unwrap();
+        String::from_utf8(techreg::input::xlsx::first_sheet_as_csv(&bytes).unwrap()).unwrap();
     assert!(
         first.starts_with("row_label,parent_label,level,row_type,unit,value_2011"),
         "{first}"

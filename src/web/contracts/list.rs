@@ -6,9 +6,9 @@ use chrono::NaiveDate;
 use serde::Deserialize;
 
 use crate::catalog::category;
-use crate::db::contracts::{ContractFilter, ContractRow, Cursor, Sort};
+use crate::db::contracts::{ContractFilter, ContractRow, Cursor, ListSummary, SUMMARY_BOUND, Sort};
 use crate::db::{self};
-use crate::domain::money::Money;
+use crate::domain::money::{self, Money};
 use crate::domain::regnum::grouped_text;
 use crate::domain::role::Role;
 use crate::domain::status::Status;
@@ -37,9 +37,12 @@ pub struct ListQuery {
     #[serde(default)]
     q: String,
     #[serde(default)]
-    sort: String,
+    pub(super) sort: String,
     #[serde(default)]
     after: String,
+    /// `all`: count and sum every match, however many (otherwise up to `SUMMARY_BOUND`).
+    #[serde(default)]
+    totals: String,
 }
 
 struct ListRow {
@@ -64,6 +67,9 @@ struct ListPage {
     next_link: Option<String>,
     first_link: Option<String>,
     can_file: bool,
+    totals: Totals,
+    downloads: Downloads,
+    max_xlsx: String,
 }
 
 fn parse_cursor(s: &str) -> Option<Cursor> {
@@ -89,6 +95,78 @@ fn cursor_text(c: &Cursor) -> String {
 
 const PER_PAGE: i64 = 50;
 
+impl ListQuery {
+    /// The query's filters, and what in it could not be read (said above the list).
+    pub(super) fn filter(&self) -> (ContractFilter, Vec<&'static str>) {
+        let mut errors = Vec::new();
+        let day = |s: &str, errors: &mut Vec<&'static str>| {
+            let s = s.trim();
+            if s.is_empty() {
+                return None;
+            }
+            let parsed = dates::parse_date_unbounded(s).ok();
+            if parsed.is_none() {
+                errors.push("日期格式应为 YYYY-MM-DD");
+            }
+            parsed
+        };
+        let amount = |s: &str, errors: &mut Vec<&'static str>| {
+            let s = s.trim();
+            if s.is_empty() {
+                return None;
+            }
+            let parsed = Money::parse_yuan(s).ok().map(Money::fen);
+            if parsed.is_none() {
+                errors.push("金额应为以元为单位的数字");
+            }
+            parsed
+        };
+        let filter = ContractFilter {
+            status: Status::parse(self.status.trim()),
+            office: Some(text::compact(&self.office)).filter(|o| !o.is_empty()),
+            category: Some(self.category.trim().to_owned())
+                .filter(|c| category::is_leaf(c) || category::category(c).is_some()),
+            signed_from: day(&self.from, &mut errors),
+            signed_to: day(&self.to, &mut errors),
+            min_total_fen: amount(&self.min, &mut errors),
+            max_total_fen: amount(&self.max, &mut errors),
+            text: Some(text::normalise_name(&self.q)).filter(|t| !t.is_empty()),
+        };
+        errors.dedup();
+        (filter, errors)
+    }
+
+    /// The filters given, for the audit entry of a download ("status=registered q=储能").
+    pub(super) fn describe(&self) -> String {
+        let given: Vec<String> = self
+            .pairs()
+            .iter()
+            .filter(|(_, v)| !v.trim().is_empty())
+            .map(|(k, v)| format!("{k}={}", v.trim()))
+            .collect();
+        if given.is_empty() {
+            "全部合同".to_owned()
+        } else {
+            given.join(" ")
+        }
+    }
+
+    /// The query's filters as (name, value) pairs for links, with the order.
+    fn pairs(&self) -> [(&'static str, &str); 9] {
+        [
+            ("status", self.status.as_str()),
+            ("office", self.office.as_str()),
+            ("category", self.category.as_str()),
+            ("from", self.from.as_str()),
+            ("to", self.to.as_str()),
+            ("min", self.min.as_str()),
+            ("max", self.max.as_str()),
+            ("q", self.q.as_str()),
+            ("sort", Sort::parse(&self.sort).as_str()),
+        ]
+    }
+}
+
 pub async fn index(
     state: web::Data<AppState>,
     ctx: Ctx,
@@ -96,68 +174,45 @@ pub async fn index(
     q: web::Query<ListQuery>,
 ) -> Result<HttpResponse, AppError> {
     let query = q.into_inner();
-    let mut filter_errors = Vec::new();
-    let day = |s: &str, errors: &mut Vec<&'static str>| {
-        let s = s.trim();
-        if s.is_empty() {
-            return None;
-        }
-        let parsed = dates::parse_date_unbounded(s).ok();
-        if parsed.is_none() {
-            errors.push("日期格式应为 YYYY-MM-DD");
-        }
-        parsed
-    };
-    let amount = |s: &str, errors: &mut Vec<&'static str>| {
-        let s = s.trim();
-        if s.is_empty() {
-            return None;
-        }
-        let parsed = Money::parse_yuan(s).ok().map(Money::fen);
-        if parsed.is_none() {
-            errors.push("金额应为以元为单位的数字");
-        }
-        parsed
-    };
-    let filter = ContractFilter {
-        status: Status::parse(query.status.trim()),
-        office: Some(text::compact(&query.office)).filter(|o| !o.is_empty()),
-        category: Some(query.category.trim().to_owned())
-            .filter(|c| category::is_leaf(c) || category::category(c).is_some()),
-        signed_from: day(&query.from, &mut filter_errors),
-        signed_to: day(&query.to, &mut filter_errors),
-        min_total_fen: amount(&query.min, &mut filter_errors),
-        max_total_fen: amount(&query.max, &mut filter_errors),
-        text: Some(text::normalise_name(&query.q)).filter(|t| !t.is_empty()),
-    };
-    filter_errors.dedup();
+    let (filter, filter_errors) = query.filter();
     let sort = Sort::parse(&query.sort);
     let after = parse_cursor(&query.after);
     let scope = user.account.scope();
-    let (rows, next) = with_conn(&state, move |c| {
-        Ok(db::contracts::list(
-            c,
-            &scope,
-            &filter,
-            sort,
-            after.as_ref(),
-            PER_PAGE,
-        )?)
+    let every = query.totals == "all";
+    let bound = (!every).then_some(SUMMARY_BOUND);
+    let (rows, next, summary) = with_conn(&state, move |c| {
+        let (rows, next) = db::contracts::list(c, &scope, &filter, sort, after.as_ref(), PER_PAGE)?;
+        // A page shorter than a full one that starts at the top is the whole list: no need
+        // to count it again.
+        let summary = if after.is_none() && next.is_none() {
+            whole_page_summary(&rows)
+        } else {
+            db::contracts::summary(c, &scope, &filter, bound)?
+        };
+        Ok((rows, next, summary))
     })
     .await?;
-    let filters = [
-        ("status", query.status.as_str()),
-        ("office", query.office.as_str()),
-        ("category", query.category.as_str()),
-        ("from", query.from.as_str()),
-        ("to", query.to.as_str()),
-        ("min", query.min.as_str()),
-        ("max", query.max.as_str()),
-        ("q", query.q.as_str()),
-        ("sort", sort.as_str()),
-    ];
+    let filters = query.pairs();
+    let mut paging: Vec<(&str, &str)> = filters.to_vec();
+    if every {
+        paging.push(("totals", "all"));
+    }
     let link =
-        |after: Option<String>| page_link("/contracts", &filters, after.map(|a| ("after", a)));
+        |after: Option<String>| page_link("/contracts", &paging, after.map(|a| ("after", a)));
+    let every_link = (!summary.complete).then(|| {
+        let mut all = filters.to_vec();
+        all.push(("totals", "all"));
+        page_link("/contracts", &all, None)
+    });
+    let export_link =
+        |format: &str| page_link(&format!("/contracts/export.{format}"), &filters, None);
+    let downloads = Downloads {
+        csv: export_link("csv"),
+        xlsx: export_link("xlsx"),
+        // A count stopped at its bound says nothing about the workbook's limit: the download
+        // checks it.
+        xlsx_allowed: !summary.complete || summary.count <= super::export::MAX_XLSX_ROWS,
+    };
     let next_link = next.as_ref().map(|c| link(Some(cursor_text(c))));
     let first_link = (!query.after.is_empty()).then(|| link(None));
     let rows = rows.into_iter().map(list_row).collect();
@@ -177,7 +232,55 @@ pub async fn index(
         next_link,
         first_link,
         can_file,
+        totals: Totals::of(summary, every_link),
+        downloads,
+        max_xlsx: money::grouped_count(super::export::MAX_XLSX_ROWS),
     })
+}
+
+/// The summary of a list that fits on its first page, from the rows themselves.
+fn whole_page_summary(rows: &[ContractRow]) -> ListSummary {
+    rows.iter().fold(
+        ListSummary {
+            complete: true,
+            ..Default::default()
+        },
+        |s, r| ListSummary {
+            count: s.count + 1,
+            total_fen: s.total_fen + r.total_fen.unwrap_or(0),
+            technical_fen: s.technical_fen + r.technical_fen.unwrap_or(0),
+            ..s
+        },
+    )
+}
+
+/// The line above the list: how many contracts match and what they add up to, in 万元; or,
+/// past the bound, that there are more, with the link that counts them all.
+struct Totals {
+    count: String,
+    total_wan: String,
+    technical_wan: String,
+    /// Set when the count stopped at its bound.
+    every_link: Option<String>,
+}
+
+impl Totals {
+    fn of(s: ListSummary, every_link: Option<String>) -> Totals {
+        Totals {
+            count: money::grouped_count(s.count),
+            total_wan: Money::from_fen(s.total_fen).wan_yuan_grouped(),
+            technical_wan: Money::from_fen(s.technical_fen).wan_yuan_grouped(),
+            every_link,
+        }
+    }
+}
+
+/// The download links of the filtered list.
+struct Downloads {
+    csv: String,
+    xlsx: String,
+    /// A workbook is written in memory: beyond its row limit only the CSV is offered.
+    xlsx_allowed: bool,
 }
 
 /// The category filter's choices: each category with all its leaves, then every leaf.

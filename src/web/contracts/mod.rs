@@ -1,13 +1,15 @@
-//! Contract pages: the list (`list`), the category forms with drafts and submission (`form`),
+//! Contract pages: the list (`list`) and its downloads (`export`), the category forms with drafts and submission (`form`),
 //! the contract page (`show`) and attachment downloads (`attachments`). Handlers stay thin: the
 //! rules live in `domain::rules`, the lifecycle in `filing`.
 
 mod attachments;
+mod export;
 mod form;
 mod list;
 mod show;
 
 pub use attachments::attachment;
+pub use export::{csv as export_csv, xlsx as export_xlsx};
 pub use form::{create, edit, new, submit, update};
 pub(super) use list::category_choices;
 pub use list::index;

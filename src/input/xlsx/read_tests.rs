@@ -4,7 +4,7 @@
 use std::io::{Cursor, Write};
 
 use super::{MAX_CSV_BYTES, first_sheet_as_csv, read_first_sheet};
-use crate::export::contracts_csv;
+use crate::domain::contract_file;
 
 const MAIN_NS: &str = "http://schemas.openxmlformats.org/spreadsheetml/2006/main";
 const REL_NS: &str = "http://schemas.openxmlformats.org/officeDocument/2006/relationships";
@@ -375,14 +375,14 @@ fn a_value_in_the_last_row_keeps_its_row_number() {
         "status\n".len() + 1_048_574 + "submitted\n".len()
     );
     assert!(csv.starts_with("status\n\n\n") && csv.ends_with("\n\nsubmitted\n"));
-    let records = crate::export::csv_input::read(csv.as_bytes(), &["status"], &[]).unwrap();
+    let records = crate::input::csv_file::read(csv.as_bytes(), &["status"], &[]).unwrap();
     assert_eq!(records.len(), 1);
     assert_eq!(records[0].row, 1_048_576);
 }
 
 #[test]
 fn columns_past_the_interchange_columns() {
-    let width = contracts_csv::columns().count();
+    let width = contract_file::columns().count();
     assert_eq!(super::max_columns(), width + super::EXTRA_COLUMNS);
     // The last column read (BL) reaches the CSV reader, which names the problem.
     let header = format!(r#"<row r="1">{}</row>"#, s("A1", "status"));

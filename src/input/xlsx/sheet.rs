@@ -10,8 +10,9 @@ use quick_xml::events::Event;
 use super::package::{Xml, attr, attrs, local, push_text, shown};
 use super::strings::{SharedStrings, push_unescaped, read_string_item};
 use super::styles::{Styles, number_text, serial_date};
-use crate::export::contracts_csv;
-use crate::export::csv_input::row_problem;
+use crate::domain::contract_file;
+use crate::export::csv_line;
+use crate::input::csv_file::row_problem;
 
 /// Rows of a worksheet (Excel's own limit).
 pub const MAX_ROWS: u32 = 1_048_576;
@@ -30,7 +31,7 @@ pub const MAX_CSV_BYTES: usize = super::MAX_INFLATED_BYTES as usize;
 /// Columns a sheet may use (A to BL for the 44 interchange columns); values further right
 /// are refused, empty cells there are ignored.
 pub fn max_columns() -> usize {
-    contracts_csv::columns().count() + EXTRA_COLUMNS
+    contract_file::columns().count() + EXTRA_COLUMNS
 }
 
 /// The column letters of a column index from 0 (`0` → `A`, `16383` → `XFD`).
@@ -510,7 +511,7 @@ impl<'a> Sheet<'a> {
             if let Some(i) = header.iter().position(|h| h.is_empty()) {
                 return Err(format!("file: 表头第 {} 列没有列名", i + 1));
             }
-            contracts_csv::push_record(&mut self.out, header.iter().copied());
+            csv_line::push_record(&mut self.out, header.iter().copied());
             self.header = Some(header.len());
             self.written = n;
             return Ok(());
@@ -527,7 +528,7 @@ impl<'a> Sheet<'a> {
         let gap = n.saturating_sub(self.written).saturating_sub(1) as usize;
         self.out.extend(std::iter::repeat_n('\n', gap));
         let padding = width.saturating_sub(cells.len());
-        contracts_csv::push_record(
+        csv_line::push_record(
             &mut self.out,
             cells
                 .iter()
