@@ -15,7 +15,7 @@ use crate::domain::field_errors::FieldErrors;
 use crate::domain::office_code::OfficeCode;
 use crate::domain::role::{Role, Scope};
 use crate::domain::text;
-use crate::input::csv_file::row_problem;
+use crate::input::Problem;
 
 #[derive(Debug, thiserror::Error)]
 pub enum AccountError {
@@ -548,10 +548,10 @@ pub fn import_offices(
         match check_office(&Scope::Accounts, input) {
             Ok((code, authority, name)) => {
                 if let Some(first) = seen.insert(code.clone(), *row) {
-                    problems.push(row_problem(
+                    problems.push(Problem::cell(
                         *row,
                         "office_code",
-                        &format!("机构代码 {code} 与第 {first} 行重复"),
+                        format!("机构代码 {code} 与第 {first} 行重复"),
                     ));
                 }
                 checked.push((code, authority, name));
@@ -562,7 +562,7 @@ pub fn import_offices(
                         "code" => "office_code",
                         other => other,
                     };
-                    problems.push(row_problem(*row, column, message));
+                    problems.push(Problem::cell(*row, column, message));
                 }
             }
         }
@@ -580,10 +580,10 @@ pub fn import_offices(
                     summary.created += 1;
                 }
                 Some(existing) if existing.authority_code != authority.code => {
-                    problems.push(row_problem(
+                    problems.push(Problem::cell(
                         *row,
                         "authority_code",
-                        &format!(
+                        format!(
                             "机构 {code} 已隶属 {}，不能改为 {}",
                             existing.authority_code, authority.code
                         ),
@@ -619,12 +619,12 @@ pub fn import_offices(
     });
     result.map_err(|e| match e {
         ImportFailure::Problems(p) => ImportProblems(p),
-        ImportFailure::Db(e) => ImportProblems(vec![format!("file: 数据库错误：{e}")]),
+        ImportFailure::Db(e) => ImportProblems(vec![Problem::file(format!("数据库错误：{e}"))]),
     })
 }
 
 enum ImportFailure {
-    Problems(Vec<String>),
+    Problems(Vec<Problem>),
     Db(diesel::result::Error),
 }
 
@@ -634,6 +634,6 @@ impl From<diesel::result::Error> for ImportFailure {
     }
 }
 
-/// The problems that stopped an import, one `row N, column: 说明` line each.
+/// The problems that stopped an import (each printed as a `row N, column: 说明` line).
 #[derive(Debug, Clone, PartialEq, Eq)]
-pub struct ImportProblems(pub Vec<String>);
+pub struct ImportProblems(pub Vec<Problem>);

@@ -15,6 +15,7 @@ use crate::db::{self, DbConn};
 use crate::domain::dates;
 use crate::domain::money::{Money, MoneyError};
 use crate::domain::text;
+use crate::input::Problem;
 use crate::input::csv_file::{self, Problems, Record};
 
 /// The first year a history row may describe (technology contract registration began in the
@@ -98,13 +99,21 @@ impl Figure {
         }
     }
 
-    fn parse(&self, cell: &str) -> Result<i64, String> {
-        let label = self.label();
+    fn parse(&self, cell: &str) -> Result<i64, FigureError> {
         match self.kind {
-            Kind::Count => parse_count(cell).map_err(|e| e.message(&label)),
+            Kind::Count => parse_count(cell).map_err(FigureError::Count),
             Kind::Amount => Money::parse_yi_yuan(cell)
                 .map(Money::fen)
-                .map_err(|e| amount_message(&label, e)),
+                .map_err(FigureError::Amount),
+        }
+    }
+
+    /// Why a cell of this column cannot be read, naming the figure.
+    fn message(&self, e: FigureError) -> String {
+        let label = self.label();
+        match e {
+            FigureError::Count(e) => e.message(&label),
+            FigureError::Amount(e) => amount_message(&label, e),
         }
     }
 }
@@ -149,6 +158,13 @@ impl CountError {
     }
 }
 
+/// Why a figure's cell cannot be read.
+#[derive(Debug, Clone, PartialEq, Eq)]
+enum FigureError {
+    Count(CountError),
+    Amount(MoneyError),
+}
+
 /// A count as typed: digits (full-width ones too), no sign, no decimals, no grouping.
 fn parse_count(cell: &str) -> Result<i64, CountError> {
     let s = text::normalise(cell);
@@ -188,19 +204,30 @@ fn amount_message(label: &str, e: MoneyError) -> String {
 }
 
 /// A year as typed: four digits within `FIRST_YEAR ..= this_year`.
-fn parse_year(cell: &str, this_year: i32) -> Result<i32, String> {
+fn parse_year(cell: &str, this_year: i32) -> Result<i32, YearError> {
     let s = text::normalise(cell);
     if s.is_empty() {
-        return Err("请填写年份".to_owned());
+        return Err(YearError::Missing);
     }
     let year = match s.parse::<i32>() {
         Ok(y) if s.len() == 4 && s.bytes().all(|b| b.is_ascii_digit()) => y,
-        _ => return Err("年份应为四位数字，如 2015".to_owned()),
+        _ => return Err(YearError::NotFourDigits),
     };
     if !(FIRST_YEAR..=this_year).contains(&year) {
-        return Err(format!("年份应在 {FIRST_YEAR} 至 {this_year} 年之间"));
+        return Err(YearError::OutOfRange { last: this_year });
     }
     Ok(year)
+}
+
+/// Why a year cell cannot be read.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, thiserror::Error)]
+enum YearError {
+    #[error("请填写年份")]
+    Missing,
+    #[error("年份应为四位数字，如 2015")]
+    NotFourDigits,
+    #[error("年份应在 {FIRST_YEAR} 至 {last} 年之间")]
+    OutOfRange { last: i32 },
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -212,7 +239,7 @@ pub fn read(bytes: &[u8]) -> Result<Vec<Record>, Problems> {
     let known: Vec<&str> = columns().collect();
     let records = csv_file::read(bytes, &known, &["year"]).map_err(Problems::from)?;
     if records.is_empty() {
-        return Err(Problems::from(vec!["file: 文件中没有数据行".to_owned()]));
+        return Err(Problems::from(Problem::file("文件中没有数据行")));
     }
     Ok(records)
 }
@@ -251,8 +278,8 @@ pub fn check(
                 }
                 Some(y)
             }
-            Err(m) => {
-                problems.row(at, "year", &m);
+            Err(e) => {
+                problems.row(at, "year", &e.to_string());
                 None
             }
         };
@@ -265,9 +292,9 @@ pub fn check(
             }
             match figure.parse(cell) {
                 Ok(v) => *slot = Some(v),
-                Err(m) => {
+                Err(e) => {
                     well_formed = false;
-                    problems.row(at, figure.column, &m);
+                    problems.row(at, figure.column, &figure.message(e));
                 }
             }
         }
@@ -448,9 +475,9 @@ pub fn import_file(
     });
     result.map_err(|e| match e {
         Failure::Problems(p) => p,
-        Failure::Db(e) => {
-            Problems::from(vec![format!("file: 读写数据库失败，未写入任何数据：{e}")])
-        }
+        Failure::Db(e) => Problems::from(Problem::file(format!(
+            "读写数据库失败，未写入任何数据：{e}"
+        ))),
     })
 }
 
@@ -672,7 +699,10 @@ mod tests {
         }
         let p = problems(&text);
         assert_eq!(p.len(), csv_file::MAX_PROBLEMS + 1);
-        assert_eq!(p.last().unwrap(), &csv_file::too_many_problems());
+        assert_eq!(
+            p.last().unwrap(),
+            &csv_file::too_many_problems().to_string()
+        );
     }
 
     #[test]

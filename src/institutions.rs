@@ -15,6 +15,7 @@ use crate::catalog::region;
 use crate::db::institutions::NewInstitution;
 use crate::db::{self, DbConn};
 use crate::domain::text;
+use crate::input::Problem;
 use crate::input::csv_file::{self, Problems, Record};
 use crate::stats::Institution;
 
@@ -68,41 +69,61 @@ pub fn label_of_code(code: &str) -> String {
 
 /// An institution name as stored: trimmed, runs of whitespace made one space, otherwise
 /// exactly as typed (the printed list mixes full-width and ASCII brackets; both are kept).
-fn clean_name(cell: &str) -> Result<String, String> {
+fn clean_name(cell: &str) -> Result<String, NameError> {
     let name = cell.split_whitespace().collect::<Vec<_>>().join(" ");
     if name.is_empty() {
-        return Err("请填写机构名称".to_owned());
+        return Err(NameError::Missing);
     }
     if let Some(bad) = text::forbidden(&name, text::Breaks::None) {
-        return Err(bad.message("机构名称"));
+        return Err(NameError::Forbidden(bad));
     }
     let chars = name.chars().count();
     if chars > MAX_NAME_CHARS {
-        return Err(format!(
-            "机构名称不超过 {MAX_NAME_CHARS} 个字符（现为 {chars} 个）"
-        ));
+        return Err(NameError::TooLong(chars));
     }
     Ok(name)
+}
+
+/// Why an institution name cannot be stored.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum NameError {
+    Missing,
+    Forbidden(text::Forbidden),
+    /// The name's length in characters.
+    TooLong(usize),
+}
+
+impl std::fmt::Display for NameError {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        match self {
+            NameError::Missing => f.write_str("请填写机构名称"),
+            NameError::Forbidden(bad) => f.write_str(&bad.message("机构名称")),
+            NameError::TooLong(chars) => write!(
+                f,
+                "机构名称不超过 {MAX_NAME_CHARS} 个字符（现为 {chars} 个）"
+            ),
+        }
+    }
 }
 
 /// Reads an institutions file (UTF-8 with or without BOM, or GB18030; both columns required,
 /// no others).
 pub fn read(bytes: &[u8]) -> Result<Vec<Record>, Problems> {
     if bytes.len() > MAX_FILE_BYTES {
-        return Err(Problems::from(vec![format!(
-            "file: 文件过大（超过 {} MB）",
+        return Err(Problems::from(Problem::file(format!(
+            "文件过大（超过 {} MB）",
             MAX_FILE_BYTES >> 20
-        )]));
+        ))));
     }
     let records = csv_file::read(bytes, &COLUMNS, &COLUMNS).map_err(Problems::from)?;
     if records.is_empty() {
-        return Err(Problems::from(vec!["file: 文件中没有数据行".to_owned()]));
+        return Err(Problems::from(Problem::file("文件中没有数据行")));
     }
     if records.len() > MAX_ROWS {
-        return Err(Problems::from(vec![format!(
-            "file: 名单最多 {MAX_ROWS} 家机构，文件中有 {} 行",
+        return Err(Problems::from(Problem::file(format!(
+            "名单最多 {MAX_ROWS} 家机构，文件中有 {} 行",
             records.len()
-        )]));
+        ))));
     }
     Ok(records)
 }
@@ -136,8 +157,8 @@ pub fn check(records: &[Record]) -> Result<Vec<NewInstitution>, Problems> {
         };
         let name = match clean_name(record.get("institution_name")) {
             Ok(n) => Some(n),
-            Err(m) => {
-                problems.row(at, "institution_name", &m);
+            Err(e) => {
+                problems.row(at, "institution_name", &e.to_string());
                 None
             }
         };
@@ -233,7 +254,11 @@ pub fn import_file(
         )?;
         Ok::<_, diesel::result::Error>(summary)
     });
-    result.map_err(|e| Problems::from(vec![format!("file: 读写数据库失败，未写入任何数据：{e}")]))
+    result.map_err(|e| {
+        Problems::from(Problem::file(format!(
+            "读写数据库失败，未写入任何数据：{e}"
+        )))
+    })
 }
 
 /// The stored list as 附表15 prints it: (section label, name) in the imported order.

@@ -31,6 +31,7 @@ use crate::db::users::Account;
 use crate::db::{self, DbConn};
 use crate::domain::dates;
 use crate::domain::role::{Role, Scope};
+use crate::input;
 use crate::input::contracts::{self, ContractRecord};
 use crate::input::csv_file::{self, MAX_PROBLEMS};
 use check::{
@@ -129,9 +130,10 @@ impl ImportProblems {
         format!("导入失败：共 {} 处错误{also}，未写入任何数据", self.errors)
     }
 
-    fn file(lines: Vec<String>) -> Self {
-        let cut_short = lines.len() > MAX_PROBLEMS;
-        let errors = lines.len().min(MAX_PROBLEMS);
+    fn file(problems: Vec<input::Problem>) -> Self {
+        let cut_short = problems.len() > MAX_PROBLEMS;
+        let errors = problems.len().min(MAX_PROBLEMS);
+        let lines = problems.iter().map(input::Problem::to_string).collect();
         ImportProblems {
             lines,
             errors,
@@ -154,7 +156,7 @@ impl ImportProblems {
             .map(Problem::line)
             .collect();
         let warnings = lines.len() - MAX_PROBLEMS.min(lines.len());
-        lines.push(csv_file::too_many_problems());
+        lines.push(csv_file::too_many_problems().to_string());
         ImportProblems {
             lines,
             errors: MAX_PROBLEMS,
@@ -214,7 +216,9 @@ pub fn import_records(
     now: NaiveDateTime,
 ) -> Result<ImportSummary, ImportProblems> {
     let db_failure = |e: diesel::result::Error| {
-        ImportProblems::file(vec![format!("file: 读写数据库失败，未写入任何数据：{e}")])
+        ImportProblems::file(vec![input::Problem::file(format!(
+            "读写数据库失败，未写入任何数据：{e}"
+        ))])
     };
     let offices: HashMap<String, OfficeInfo> = db::offices::list(conn, &Scope::Nation)
         .map_err(db_failure)?

@@ -613,6 +613,25 @@ pub struct ListSummary {
     pub complete: bool,
 }
 
+impl ListSummary {
+    /// The summary of the given contracts' amounts (成交额, 技术交易额), every one of them
+    /// counted; an amount not yet entered adds nothing.
+    pub fn of(amounts: impl IntoIterator<Item = (Option<i64>, Option<i64>)>) -> Self {
+        amounts.into_iter().fold(
+            ListSummary {
+                complete: true,
+                ..Default::default()
+            },
+            |s, (total, technical)| ListSummary {
+                count: s.count + 1,
+                total_fen: s.total_fen + total.unwrap_or(0),
+                technical_fen: s.technical_fen + technical.unwrap_or(0),
+                ..s
+            },
+        )
+    }
+}
+
 /// How many matching contracts a list page counts before it says "more than": counting and
 /// summing every match of a national list costs a scan of the table (0.3–2 s at 1,000,000
 /// contracts, BENCHMARKS.md), so the full figures are computed only when asked for.
@@ -665,18 +684,10 @@ pub fn summary(
         .limit(bound + 1)
         .load(conn)?;
     let complete = amounts.len() as i64 <= bound;
-    Ok(amounts.into_iter().take(bound as usize).fold(
-        ListSummary {
-            complete,
-            ..Default::default()
-        },
-        |s, (total, technical)| ListSummary {
-            count: s.count + 1,
-            total_fen: s.total_fen + total.unwrap_or(0),
-            technical_fen: s.technical_fen + technical.unwrap_or(0),
-            ..s
-        },
-    ))
+    Ok(ListSummary {
+        complete,
+        ..ListSummary::of(amounts.into_iter().take(bound as usize))
+    })
 }
 
 /// On SQLite, the ids of every contract whose names contain `text` when the trigram index

@@ -258,8 +258,13 @@ pub fn national_years(
     })
 }
 
-fn first_lines(lines: &[String]) -> String {
-    lines.iter().take(5).cloned().collect::<Vec<_>>().join("；")
+fn first_lines(lines: &[impl ToString]) -> String {
+    lines
+        .iter()
+        .take(5)
+        .map(ToString::to_string)
+        .collect::<Vec<_>>()
+        .join("；")
 }
 
 /// Seeds the demo offices and accounts only (the tests' starting point).

@@ -2,7 +2,7 @@
 //! workbook, into records of the four system columns plus a `ContractInput`. The checks belong
 //! to the import service (`crate::batch`).
 
-use super::{csv_file, xlsx};
+use super::{Problem, csv_file, xlsx};
 use crate::domain::contract::ContractInput;
 use crate::domain::contract_file::{columns, required_columns};
 
@@ -39,25 +39,25 @@ pub enum FileKind {
 
 /// Tells CSV from XLSX by content (an XLSX workbook is a ZIP archive), or refuses what neither
 /// reader can take. The name's extension only sharpens the message.
-pub fn sniff(file_name: &str, bytes: &[u8]) -> Result<FileKind, String> {
+pub fn sniff(file_name: &str, bytes: &[u8]) -> Result<FileKind, Problem> {
     let lower = file_name.to_lowercase();
     if bytes.starts_with(b"PK\x03\x04") {
         return Ok(FileKind::Xlsx);
     }
     if bytes.starts_with(&[0xD0, 0xCF, 0x11, 0xE0]) || lower.ends_with(".xls") {
-        return Err(
-            "file: 不支持旧版 Excel（.xls）文件，请另存为 .xlsx 或 CSV（UTF-8）后导入".into(),
-        );
+        return Err(Problem::file(
+            "不支持旧版 Excel（.xls）文件，请另存为 .xlsx 或 CSV（UTF-8）后导入",
+        ));
     }
     if lower.ends_with(".xlsx") && !bytes.is_empty() {
-        return Err("file: 文件扩展名为 .xlsx，但内容不是 Excel 工作簿".into());
+        return Err(Problem::file("文件扩展名为 .xlsx，但内容不是 Excel 工作簿"));
     }
     Ok(FileKind::Csv)
 }
 
-/// Reads every record of a contracts file (CSV or XLSX). File-level problems come back as
-/// `file: 说明` lines; row problems are the import service's.
-pub fn read(file_name: &str, bytes: &[u8]) -> Result<Vec<ContractRecord>, Vec<String>> {
+/// Reads every record of a contracts file (CSV or XLSX). What cannot be read comes back as
+/// problems; what the rows say is checked by the import service.
+pub fn read(file_name: &str, bytes: &[u8]) -> Result<Vec<ContractRecord>, Vec<Problem>> {
     match sniff(file_name, bytes).map_err(|e| vec![e])? {
         FileKind::Csv => read_csv(bytes),
         FileKind::Xlsx => {
@@ -68,11 +68,11 @@ pub fn read(file_name: &str, bytes: &[u8]) -> Result<Vec<ContractRecord>, Vec<St
 }
 
 /// Reads a CSV file: UTF-8 (BOM accepted) or GB18030, columns by name.
-pub fn read_csv(bytes: &[u8]) -> Result<Vec<ContractRecord>, Vec<String>> {
+pub fn read_csv(bytes: &[u8]) -> Result<Vec<ContractRecord>, Vec<Problem>> {
     if !decodable(bytes) {
-        return Err(vec![
-            "file: 无法识别文件编码：应为 UTF-8 或 GB18030（GBK）编码的 CSV 文件".into(),
-        ]);
+        return Err(vec![Problem::file(
+            "无法识别文件编码：应为 UTF-8 或 GB18030（GBK）编码的 CSV 文件",
+        )]);
     }
     let known: Vec<&str> = columns().collect();
     let records = csv_file::read_map(bytes, &known, &required_columns(), |r| {
@@ -93,7 +93,7 @@ pub fn read_csv(bytes: &[u8]) -> Result<Vec<ContractRecord>, Vec<String>> {
         }
     })?;
     if records.is_empty() {
-        return Err(vec!["file: 文件中没有数据行".into()]);
+        return Err(vec![Problem::file("文件中没有数据行")]);
     }
     Ok(records)
 }
@@ -141,21 +141,21 @@ mod tests {
         let header = required_columns().join(",");
         assert_eq!(
             read("x.csv", format!("{header}\n").as_bytes()).unwrap_err(),
-            ["file: 文件中没有数据行"]
+            [Problem::file("文件中没有数据行")]
         );
-        assert_eq!(read("x.csv", b"").unwrap_err(), ["file: 文件为空"]);
+        assert_eq!(read("x.csv", b"").unwrap_err(), [Problem::file("文件为空")]);
         let e = read("x.csv", b"status,colour\nsubmitted,red\n").unwrap_err();
         assert!(
-            e.contains(&"file: 未知的列“colour”（第 2 列）".to_owned()),
+            e.contains(&Problem::file("未知的列“colour”（第 2 列）")),
             "{e:?}"
         );
         assert!(
-            e.contains(&"file: 缺少必需的列“office_code”".to_owned()),
+            e.contains(&Problem::file("缺少必需的列“office_code”")),
             "{e:?}"
         );
         let binary = read("x.csv", b"\x00\x01\x02\xff\xfe").unwrap_err();
         assert!(
-            binary[0].starts_with("file: 无法识别文件编码"),
+            binary[0].to_string().starts_with("file: 无法识别文件编码"),
             "{binary:?}"
         );
     }

@@ -6,6 +6,8 @@ use std::borrow::Cow;
 use std::collections::HashMap;
 use std::sync::Arc;
 
+use super::Problem;
+
 /// Most problem lines a file is answered with; reading (and the import's checks) stop there,
 /// so a file of countless broken rows costs no more than its first thousand problems.
 pub const MAX_PROBLEMS: usize = 1_000;
@@ -43,8 +45,8 @@ pub fn decode(bytes: &[u8]) -> Cow<'_, str> {
 }
 
 /// Reads all records of a CSV file whose allowed columns are `known` (and of which `required`
-/// must be present). File-level problems come back as `file: 说明` lines.
-pub fn read(bytes: &[u8], known: &[&str], required: &[&str]) -> Result<Vec<Record>, Vec<String>> {
+/// must be present). What cannot be read comes back as problems of the file or of a row.
+pub fn read(bytes: &[u8], known: &[&str], required: &[&str]) -> Result<Vec<Record>, Vec<Problem>> {
     read_map(bytes, known, required, |r| r)
 }
 
@@ -55,10 +57,10 @@ pub fn read_map<T>(
     known: &[&str],
     required: &[&str],
     mut keep: impl FnMut(Record) -> T,
-) -> Result<Vec<T>, Vec<String>> {
+) -> Result<Vec<T>, Vec<Problem>> {
     let text = decode(bytes);
     if text.trim().is_empty() {
-        return Err(vec!["file: 文件为空".to_owned()]);
+        return Err(vec![Problem::file("文件为空")]);
     }
     let mut reader = csv::ReaderBuilder::new()
         .has_headers(true)
@@ -66,20 +68,20 @@ pub fn read_map<T>(
         .from_reader(text.as_bytes());
     let headers: Vec<String> = match reader.headers() {
         Ok(h) => h.iter().map(|s| s.trim().to_owned()).collect(),
-        Err(e) => return Err(vec![format!("file: 无法读取表头：{e}")]),
+        Err(e) => return Err(vec![Problem::file(format!("无法读取表头：{e}"))]),
     };
     let mut problems = Vec::new();
     for (i, h) in headers.iter().enumerate() {
         if !known.contains(&h.as_str()) {
-            problems.push(format!("file: 未知的列“{h}”（第 {} 列）", i + 1));
+            problems.push(Problem::file(format!("未知的列“{h}”（第 {} 列）", i + 1)));
         }
         if headers[..i].contains(h) {
-            problems.push(format!("file: 列“{h}”重复"));
+            problems.push(Problem::file(format!("列“{h}”重复")));
         }
     }
     for r in required {
         if !headers.iter().any(|h| h == r) {
-            problems.push(format!("file: 缺少必需的列“{r}”"));
+            problems.push(Problem::file(format!("缺少必需的列“{r}”")));
         }
     }
     if !problems.is_empty() {
@@ -100,7 +102,7 @@ pub fn read_map<T>(
             Ok(r) => r,
             Err(e) => {
                 let line = e.position().map(|p| p.line()).unwrap_or(0);
-                problems.push(format!("file: 第 {line} 行无法解析：{e}"));
+                problems.push(Problem::file(format!("第 {line} 行无法解析：{e}")));
                 break;
             }
         };
@@ -121,10 +123,10 @@ pub fn read_map<T>(
                 problems.push(too_many_problems());
                 break;
             }
-            problems.push(row_problem(
+            problems.push(Problem::cell(
                 row,
                 "file",
-                &format!(
+                format!(
                     "该行有 {} 个字段，多于表头的 {} 列",
                     record.len(),
                     headers.len()
@@ -145,16 +147,16 @@ pub fn read_map<T>(
     }
 }
 
-/// The line that ends a listing cut short at [`MAX_PROBLEMS`].
-pub fn too_many_problems() -> String {
-    format!(
-        "file: 问题超过 {MAX_PROBLEMS} 处，以上只列出前 {MAX_PROBLEMS} 处，其余各行未再检查；请改正后重新导入"
-    )
+/// The problem that ends a listing cut short at [`MAX_PROBLEMS`].
+pub fn too_many_problems() -> Problem {
+    Problem::file(format!(
+        "问题超过 {MAX_PROBLEMS} 处，以上只列出前 {MAX_PROBLEMS} 处，其余各行未再检查；请改正后重新导入"
+    ))
 }
 
 /// One problem line of an import: `row N, column: 说明`, N the record's spreadsheet row.
 pub fn row_problem(row: usize, column: &str, message: &str) -> String {
-    format!("row {row}, {column}: {message}")
+    Problem::cell(row, column, message).to_string()
 }
 
 /// A problem line read back into (row, column, message): `row N, column: 说明` as
@@ -173,7 +175,7 @@ pub fn split_problem(line: &str) -> (&str, &str, &str) {
 /// the checker to stop, and the listing ends with [`too_many_problems`].
 #[derive(Debug, Clone, Default, PartialEq, Eq)]
 pub struct Problems {
-    lines: Vec<String>,
+    found: Vec<Problem>,
     cut_short: bool,
 }
 
@@ -184,17 +186,17 @@ impl Problems {
 
     /// A problem of one cell (or of the row, named by the column to correct).
     pub fn row(&mut self, row: usize, column: &str, message: &str) {
-        self.push(row_problem(row, column, message));
+        self.push(Problem::cell(row, column, message));
     }
 
     /// A problem of the whole file.
     pub fn file(&mut self, message: &str) {
-        self.push(format!("file: {message}"));
+        self.push(Problem::file(message));
     }
 
-    fn push(&mut self, line: String) {
-        if self.lines.len() < MAX_PROBLEMS {
-            self.lines.push(line);
+    pub fn push(&mut self, problem: Problem) {
+        if self.found.len() < MAX_PROBLEMS {
+            self.found.push(problem);
         } else {
             self.cut_short = true;
         }
@@ -202,7 +204,7 @@ impl Problems {
 
     /// Whether the listing is full: later rows need not be checked.
     pub fn is_full(&self) -> bool {
-        self.lines.len() >= MAX_PROBLEMS
+        self.found.len() >= MAX_PROBLEMS
     }
 
     /// Records that checking stopped with rows left unchecked (the listing says so).
@@ -211,14 +213,14 @@ impl Problems {
     }
 
     pub fn is_empty(&self) -> bool {
-        self.lines.is_empty()
+        self.found.is_empty()
     }
 
     /// The lines to print, ending with the cut-short line when problems were left out.
     pub fn lines(&self) -> Vec<String> {
-        let mut lines = self.lines.clone();
+        let mut lines: Vec<String> = self.found.iter().map(Problem::to_string).collect();
         if self.cut_short {
-            lines.push(too_many_problems());
+            lines.push(too_many_problems().to_string());
         }
         lines
     }
@@ -228,19 +230,25 @@ impl Problems {
         if self.cut_short {
             format!("导入失败：问题超过 {MAX_PROBLEMS} 处，未写入任何数据")
         } else {
-            format!("导入失败：共 {} 处问题，未写入任何数据", self.lines.len())
+            format!("导入失败：共 {} 处问题，未写入任何数据", self.found.len())
         }
     }
 }
 
-impl From<Vec<String>> for Problems {
-    /// Lines already formatted (such as [`read`]'s file problems).
-    fn from(lines: Vec<String>) -> Self {
+impl From<Vec<Problem>> for Problems {
+    /// What a reader found (such as [`read`]'s file problems).
+    fn from(found: Vec<Problem>) -> Self {
         let mut problems = Problems::new();
-        for line in lines {
-            problems.push(line);
+        for problem in found {
+            problems.push(problem);
         }
         problems
+    }
+}
+
+impl From<Problem> for Problems {
+    fn from(problem: Problem) -> Self {
+        Problems::from(vec![problem])
     }
 }
 
@@ -269,10 +277,10 @@ pub struct OfficeRow {
 
 const OFFICE_COLUMNS: &[&str] = &["office_code", "name", "authority_code"];
 
-pub fn read_offices(bytes: &[u8]) -> Result<Vec<OfficeRow>, Vec<String>> {
+pub fn read_offices(bytes: &[u8]) -> Result<Vec<OfficeRow>, Vec<Problem>> {
     let records = read(bytes, OFFICE_COLUMNS, OFFICE_COLUMNS)?;
     if records.is_empty() {
-        return Err(vec!["file: 文件中没有数据行".to_owned()]);
+        return Err(vec![Problem::file("文件中没有数据行")]);
     }
     Ok(records
         .into_iter()
@@ -328,17 +336,17 @@ mod tests {
     fn reports_header_problems_for_the_whole_file() {
         let e = read_offices(b"office_code,name,colour\n110101,x,red\n").unwrap_err();
         assert!(
-            e.contains(&"file: 未知的列“colour”（第 3 列）".to_owned()),
+            e.contains(&Problem::file("未知的列“colour”（第 3 列）")),
             "{e:?}"
         );
         assert!(
-            e.contains(&"file: 缺少必需的列“authority_code”".to_owned()),
+            e.contains(&Problem::file("缺少必需的列“authority_code”")),
             "{e:?}"
         );
-        assert_eq!(read_offices(b"").unwrap_err(), ["file: 文件为空"]);
+        assert_eq!(read_offices(b"").unwrap_err(), [Problem::file("文件为空")]);
         assert_eq!(
             read_offices(b"office_code,name,authority_code\n").unwrap_err(),
-            ["file: 文件中没有数据行"]
+            [Problem::file("文件中没有数据行")]
         );
     }
 
@@ -356,11 +364,14 @@ mod tests {
         assert!(p.is_full());
         let lines = p.lines();
         assert_eq!(lines.len(), MAX_PROBLEMS + 1);
-        assert_eq!(lines[MAX_PROBLEMS], too_many_problems());
+        assert_eq!(lines[MAX_PROBLEMS], too_many_problems().to_string());
         assert!(p.describe().contains("问题超过 1000 处"));
-        let mut stopped = Problems::from(vec!["row 2, a: b".to_owned()]);
+        let mut stopped = Problems::from(Problem::cell(2, "a", "b"));
         stopped.stop_checking();
-        assert_eq!(stopped.lines().last(), Some(&too_many_problems()));
+        assert_eq!(
+            stopped.lines().last(),
+            Some(&too_many_problems().to_string())
+        );
     }
 
     #[test]

@@ -17,6 +17,8 @@ mod styles;
 
 use std::io::Cursor;
 
+use super::Problem;
+
 pub use sheet::{EXTRA_COLUMNS, MAX_CELL_CHARS, MAX_CSV_BYTES, MAX_ROWS, max_columns};
 pub use strings::MAX_SHARED_STRINGS;
 
@@ -44,13 +46,13 @@ pub fn limits_for(len: usize) -> (u64, usize) {
     (inflated, csv as usize)
 }
 
-fn unreadable(e: &dyn std::fmt::Display) -> String {
-    format!("file: 无法读取 Excel 工作簿：{e}")
+fn unreadable(e: &dyn std::fmt::Display) -> Problem {
+    Problem::file(format!("无法读取 Excel 工作簿：{e}"))
 }
 
 /// Inflates every part of the archive into nothing, counting, and stops past `limit` bytes.
 /// The sizes an archive declares are not trusted: a crafted one may understate them.
-fn check_inflated_size(bytes: &[u8], limit: u64) -> Result<(), String> {
+fn check_inflated_size(bytes: &[u8], limit: u64) -> Result<(), Problem> {
     use std::io::Read;
     let mut archive = zip::ZipArchive::new(Cursor::new(bytes)).map_err(|e| unreadable(&e))?;
     let mut total: u64 = 0;
@@ -60,10 +62,10 @@ fn check_inflated_size(bytes: &[u8], limit: u64) -> Result<(), String> {
         total += std::io::copy(&mut (&mut part).take(left + 1), &mut std::io::sink())
             .map_err(|e| unreadable(&e))?;
         if total > limit {
-            return Err(format!(
-                "file: Excel 工作簿解压后超过 {} MB，请拆分为多个文件，或另存为 CSV（UTF-8）后导入",
+            return Err(Problem::file(format!(
+                "Excel 工作簿解压后超过 {} MB，请拆分为多个文件，或另存为 CSV（UTF-8）后导入",
                 limit >> 20
-            ));
+            )));
         }
     }
     Ok(())
@@ -72,13 +74,13 @@ fn check_inflated_size(bytes: &[u8], limit: u64) -> Result<(), String> {
 /// Converts the first sheet of an XLSX workbook to CSV text: header in row 1, each sheet row
 /// one CSV line (blank rows kept, so row numbers stay those of the sheet). Codes should be text
 /// cells; numbers are written without a trailing `.0` and date cells as `YYYY-MM-DD`.
-pub fn first_sheet_as_csv(bytes: &[u8]) -> Result<Vec<u8>, String> {
+pub fn first_sheet_as_csv(bytes: &[u8]) -> Result<Vec<u8>, Problem> {
     let (inflated, csv) = limits_for(bytes.len());
     check_inflated_size(bytes, inflated)?;
     read_first_sheet(bytes, csv)
 }
 
-fn read_first_sheet(bytes: &[u8], max_csv_bytes: usize) -> Result<Vec<u8>, String> {
+fn read_first_sheet(bytes: &[u8], max_csv_bytes: usize) -> Result<Vec<u8>, Problem> {
     let mut archive = zip::ZipArchive::new(Cursor::new(bytes)).map_err(|e| unreadable(&e))?;
     let parts = package::locate(&mut archive)?;
     let shared_strings = match parts.shared_strings {
@@ -117,19 +119,22 @@ mod tests {
     fn workbooks_that_inflate_past_the_limit_are_refused_before_parsing() {
         let bomb = archive_of_zeros(3 << 20);
         assert!(bomb.len() < 64 << 10, "{} bytes", bomb.len());
-        let e = check_inflated_size(&bomb, 2 << 20).unwrap_err();
+        let e = check_inflated_size(&bomb, 2 << 20).unwrap_err().to_string();
         assert!(e.starts_with("file: ") && e.contains("超过 2 MB"), "{e}");
         assert_eq!(check_inflated_size(&bomb, 3 << 20), Ok(()));
         assert!(
             check_inflated_size(b"not a zip", 1 << 20)
                 .unwrap_err()
+                .to_string()
                 .contains("无法读取")
         );
     }
 
     #[test]
     fn garbage_is_a_file_problem() {
-        let e = first_sheet_as_csv(b"PK\x03\x04 not really a zip").unwrap_err();
+        let e = first_sheet_as_csv(b"PK\x03\x04 not really a zip")
+            .unwrap_err()
+            .to_string();
         assert!(e.starts_with("file: 无法读取 Excel 工作簿"), "{e}");
     }
 }

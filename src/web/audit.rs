@@ -67,7 +67,7 @@ struct AuditPage {
     ctx: Ctx,
     query: AuditQuery,
     rows: Vec<Row>,
-    actions: Vec<(&'static str, &'static str)>,
+    actions: &'static [(&'static str, &'static str)],
     next_link: Option<String>,
     first_link: Option<String>,
     date_error: Option<&'static str>,
@@ -149,12 +149,12 @@ pub async fn index(
             entry: e,
         })
         .collect();
-    let actions = ACTIONS.iter().map(|a| (*a, action_label(a))).collect();
+
     html(&AuditPage {
         ctx,
         query,
         rows,
-        actions,
+        actions: ACTIONS,
         next_link,
         first_link,
         date_error,

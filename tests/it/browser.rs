@@ -16,6 +16,29 @@ fn shots() -> PathBuf {
     dir
 }
 
+/// Screenshots a page at a laptop's and a tablet's width (1366 and 820 px) as `NAME-1366.png`
+/// and `NAME-820.png`: the page at `url` once `ready` shows, or, without a url, the page as it
+/// is (a form just answered with errors). The window goes back to 1280 px.
+async fn at_both_widths(
+    browser: &webdriver::Browser,
+    url: Option<&str>,
+    ready: &str,
+    name: &str,
+) -> anyhow::Result<()> {
+    for (width, height) in [(1366, 900), (820, 1180)] {
+        browser.set_window_size(width, height).await?;
+        if let Some(url) = url {
+            browser.goto(url).await?;
+        }
+        browser.wait_for(ready, DEFAULT_WAIT).await?;
+        browser
+            .screenshot(shots().join(format!("{name}-{width}.png")))
+            .await?;
+    }
+    browser.set_window_size(1280, 900).await?;
+    Ok(())
+}
+
 #[actix_web::test]
 async fn each_role_signs_in_and_sees_its_own_navigation() -> anyhow::Result<()> {
     let Some(browser) = webdriver::start_browser().await else {
@@ -116,9 +139,7 @@ async fn each_role_signs_in_and_sees_its_own_navigation() -> anyhow::Result<()> 
         assert!(frame.contains("首页"), "{frame}");
         let page = browser.find("main").await?.text().await?;
         assert!(page.contains("页面不存在"), "{page}");
-        browser
-            .screenshot(dir.join(format!("not-found-{username}.png")))
-            .await?;
+        at_both_widths(&browser, None, ".mainnav", &format!("not-found-{username}")).await?;
         browser.set_window_size(1280, 900).await?;
         if *username == "gd_admin" {
             browser.goto(&app.url("/admin/users")).await?;
@@ -152,9 +173,7 @@ async fn each_role_signs_in_and_sees_its_own_navigation() -> anyhow::Result<()> 
             assert!(frame.contains("首页"), "{frame}");
             let page = browser.find("main").await?.text().await?;
             assert!(page.contains("无权访问"), "{page}");
-            browser
-                .screenshot(dir.join("forbidden-bj_clerk.png"))
-                .await?;
+            at_both_widths(&browser, None, ".mainnav", "forbidden-bj_clerk").await?;
         }
         browser
             .click_and_wait(".userbox button[type=submit]")
@@ -257,9 +276,7 @@ async fn a_clerk_files_every_category_in_the_browser() -> anyhow::Result<()> {
             .as_str(),
         Some(crate::fixtures::seller_uscc().as_str())
     );
-    browser
-        .screenshot(dir.join("contract-form-error.png"))
-        .await?;
+    at_both_widths(&browser, None, ".error-summary", "contract-form-error").await?;
 
     for code in techreg::catalog::category::leaves().map(|l| l.code) {
         let status =
@@ -353,10 +370,10 @@ async fn a_contract_is_returned_corrected_and_registered_in_the_browser() -> any
     browser.goto(&app.url("/review")).await?;
     let queue = browser.find("table").await?.text().await?;
     assert!(queue.contains("区域储能产业技术咨询"), "{queue}");
-    browser.screenshot(dir.join("review-queue.png")).await?;
+    at_both_widths(&browser, None, "table", "review-queue").await?;
     browser.click_and_wait("table a").await?;
     browser.wait_for(".review-panel", DEFAULT_WAIT).await?;
-    browser.screenshot(dir.join("review-decision.png")).await?;
+    at_both_widths(&browser, None, ".review-panel", "review-decision").await?;
     // Without the browser's own check, an empty reason comes back from the server next to its
     // field, in the form that was used.
     browser
@@ -442,9 +459,7 @@ async fn a_contract_is_returned_corrected_and_registered_in_the_browser() -> any
     assert!(status.contains("4401 01 000001"), "{status}");
     let history = browser.page_source().await?;
     assert!(history.contains("退回补正") && history.contains("准予登记"));
-    browser
-        .screenshot(dir.join("review-registered.png"))
-        .await?;
+    at_both_widths(&browser, None, ".status-line", "review-registered").await?;
 
     // At a laptop's and a tablet's width, no value on the contract page or in the list is cut
     // off, and status pills stay on one line.

@@ -533,13 +533,12 @@ async fn the_party_directory_remembers_parties_without_changing_filed_contracts(
     );
 }
 
-#[actix_web::test]
-async fn the_list_filters_sorts_and_pages() {
-    let app = TestApp::demo().await;
-    let clerk = app.signed_in("gz_clerk").await;
+/// Files three contracts for the list tests: 甲项目 (技术开发, 100000 元), 乙项目 (技术咨询,
+/// `middle` 元) and 丙项目 (技术服务, 2500000 元), each amount its technical amount too.
+async fn submit_three(clerk: &Client<'_>, middle: &str) {
     for (code, name, total) in [
         ("11", "甲项目", "100000"),
-        ("30", "乙项目", "5000000"),
+        ("30", "乙项目", middle),
         ("41", "丙项目", "2500000"),
     ] {
         let mut f = valid_fields(code, name);
@@ -548,13 +547,16 @@ async fn the_list_filters_sorts_and_pages() {
                 *v = total.into();
             }
         }
-        assert_eq!(
-            post_contract(&clerk, "/contracts", &f, "submit", None)
-                .await
-                .status,
-            303
-        );
+        let filed = post_contract(clerk, "/contracts", &f, "submit", None).await;
+        assert_eq!(filed.status, 303, "{name}: {}", filed.body);
     }
+}
+
+#[actix_web::test]
+async fn the_list_filters_sorts_and_pages() {
+    let app = TestApp::demo().await;
+    let clerk = app.signed_in("gz_clerk").await;
+    submit_three(&clerk, "5000000").await;
     let by_amount = clerk.get("/contracts?sort=amount").await.body;
     let (a, b, c) = (
         by_amount.find("乙项目").unwrap(),
@@ -614,24 +616,7 @@ async fn download(c: &Client<'_>, path: &str) -> (u16, Option<String>, Vec<u8>) 
 async fn the_list_counts_sums_and_downloads_what_the_filters_select() {
     let app = TestApp::demo().await;
     let clerk = app.signed_in("gz_clerk").await;
-    for (code, name, total) in [
-        ("11", "甲项目", "100000"),
-        ("30", "乙项目", "5000000.50"),
-        ("41", "丙项目", "2500000"),
-    ] {
-        let mut f = valid_fields(code, name);
-        for (k, v) in f.iter_mut() {
-            if k == "total_amount_yuan" || k == "technical_amount_yuan" {
-                *v = total.into();
-            }
-        }
-        assert_eq!(
-            post_contract(&clerk, "/contracts", &f, "submit", None)
-                .await
-                .status,
-            303
-        );
-    }
+    submit_three(&clerk, "5000000.50").await;
     // Another office's contract, which the clerk must not see counted or downloaded.
     let other = app.signed_in("sz_clerk").await;
     let mut f = valid_fields("11", "深圳项目");

@@ -8,6 +8,7 @@ use std::io::{BufReader, Cursor, Read};
 use quick_xml::events::{BytesStart, Event};
 
 use super::unreadable;
+use crate::input::Problem;
 
 pub(super) type Archive<'a> = zip::ZipArchive<Cursor<&'a [u8]>>;
 
@@ -39,7 +40,7 @@ impl<R: Read> Xml<R> {
         }
     }
 
-    pub fn next(&mut self) -> Result<Event<'_>, String> {
+    pub fn next(&mut self) -> Result<Event<'_>, Problem> {
         self.buf.clear();
         match self.reader.read_event_into(&mut self.buf) {
             Ok(event) => Ok(event),
@@ -52,7 +53,7 @@ impl<R: Read> Xml<R> {
     }
 
     /// A problem with the structure of this part.
-    pub fn malformed(&self, what: &str) -> String {
+    pub fn malformed(&self, what: &str) -> Problem {
         unreadable(&format!("{} {what}", self.part))
     }
 }
@@ -61,7 +62,7 @@ impl<R: Read> Xml<R> {
 pub(super) fn open<'z>(
     archive: &'z mut Archive<'_>,
     index: usize,
-) -> Result<Xml<impl Read + 'z>, String> {
+) -> Result<Xml<impl Read + 'z>, Problem> {
     let name = match archive.name_for_index(index) {
         Some(Ok(n)) => n.into_owned(),
         _ => format!("#{index}"),
@@ -76,7 +77,7 @@ pub(super) fn local<'e>(e: &'e BytesStart<'_>) -> &'e str {
 }
 
 /// The value of the attribute with local name `name`, entities resolved.
-pub(super) fn attr<'e>(e: &'e BytesStart<'_>, name: &str) -> Result<Option<Cow<'e, str>>, String> {
+pub(super) fn attr<'e>(e: &'e BytesStart<'_>, name: &str) -> Result<Option<Cow<'e, str>>, Problem> {
     let [value] = attrs(e, [name])?;
     Ok(value)
 }
@@ -86,7 +87,7 @@ pub(super) fn attr<'e>(e: &'e BytesStart<'_>, name: &str) -> Result<Option<Cow<'
 pub(super) fn attrs<'e, const N: usize>(
     e: &'e BytesStart<'_>,
     names: [&str; N],
-) -> Result<[Option<Cow<'e, str>>; N], String> {
+) -> Result<[Option<Cow<'e, str>>; N], Problem> {
     let mut found: [Option<Cow<'e, str>>; N] = std::array::from_fn(|_| None);
     let mut all = e.attributes();
     all.with_checks(false);
@@ -110,7 +111,7 @@ pub(super) fn attrs<'e, const N: usize>(
 
 /// Appends the character data an event carries (text, CDATA, or a character or predefined
 /// entity reference) to `out`; false for any other event.
-pub(super) fn push_text(out: &mut String, event: &Event<'_>) -> Result<bool, String> {
+pub(super) fn push_text(out: &mut String, event: &Event<'_>) -> Result<bool, Problem> {
     match event {
         Event::Text(t) => out.push_str(&t.xml10_content()),
         Event::CData(t) => out.push_str(&t.xml10_content()),
@@ -189,7 +190,7 @@ fn relationships(
     archive: &mut Archive<'_>,
     rels: &str,
     mut each: impl FnMut(&str, &str, &str),
-) -> Result<(), String> {
+) -> Result<(), Problem> {
     let Some(index) = find(archive, rels) else {
         return Ok(());
     };
@@ -218,7 +219,7 @@ fn kind_is(kind: &str, name: &str) -> bool {
 }
 
 /// Finds the first worksheet, the shared strings and the styles of the workbook.
-pub(super) fn locate(archive: &mut Archive<'_>) -> Result<Parts, String> {
+pub(super) fn locate(archive: &mut Archive<'_>) -> Result<Parts, Problem> {
     let mut workbook = None;
     relationships(archive, "_rels/.rels", |_, kind, target| {
         if workbook.is_none() && kind_is(kind, "officeDocument") {
@@ -232,7 +233,7 @@ pub(super) fn locate(archive: &mut Archive<'_>) -> Result<Parts, String> {
 
     let (first_sheet, date1904) = read_workbook(archive, workbook_index)?;
     let Some(sheet_id) = first_sheet else {
-        return Err("file: 工作簿中没有工作表".into());
+        return Err(Problem::file("工作簿中没有工作表"));
     };
 
     let folder = folder_of(&workbook).to_owned();
@@ -269,7 +270,7 @@ pub(super) fn locate(archive: &mut Archive<'_>) -> Result<Parts, String> {
 fn read_workbook(
     archive: &mut Archive<'_>,
     index: usize,
-) -> Result<(Option<String>, bool), String> {
+) -> Result<(Option<String>, bool), Problem> {
     let mut xml = open(archive, index)?;
     let (mut first_sheet, mut date1904) = (None, false);
     loop {
@@ -352,7 +353,12 @@ mod tests {
                 }
             }
         }
-        assert!(problem.unwrap().starts_with("file: 无法读取 Excel 工作簿"));
+        assert!(
+            problem
+                .unwrap()
+                .to_string()
+                .starts_with("file: 无法读取 Excel 工作簿")
+        );
     }
 
     #[test]

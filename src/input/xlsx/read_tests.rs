@@ -74,7 +74,7 @@ impl Book {
         w.finish().unwrap().into_inner()
     }
 
-    fn csv(&self) -> Result<String, String> {
+    fn csv(&self) -> Result<String, crate::input::Problem> {
         first_sheet_as_csv(&self.zip()).map(|b| String::from_utf8(b).unwrap())
     }
 }
@@ -191,7 +191,10 @@ fn cells_and_rows_without_references_follow_the_previous_one() {
         r#"<row><c t="inlineStr"><is><t>a</t></is></c><c t="inlineStr"><is><t>b</t></is></c><c r="D1" t="inlineStr"><is><t>d</t></is></c></row><row r="3"><c><v>1</v></c><c><v>2</v></c></row><row><c r="C4"><v>3</v></c><c><v>4</v></c></row><row><c><v>5</v></c></row><row><c r="A8"><v>8</v></c></row>"#,
     );
     // The header has an empty third cell: the header check speaks.
-    assert_eq!(book.csv().unwrap_err(), "file: 表头第 3 列没有列名");
+    assert_eq!(
+        book.csv().unwrap_err().to_string(),
+        "file: 表头第 3 列没有列名"
+    );
     let book = Book::new(
         r#"<row><c t="inlineStr"><is><t>a</t></is></c><c t="inlineStr"><is><t>b</t></is></c><c t="inlineStr"><is><t>c</t></is></c><c r="D1" t="inlineStr"><is><t>d</t></is></c></row><row r="3"><c><v>1</v></c><c><v>2</v></c></row><row><c r="C4"><v>3</v></c><c><v>4</v></c></row><row><c><v>5</v></c></row><row><c r="A8"><v>8</v></c></row>"#,
     );
@@ -208,39 +211,45 @@ fn rows_must_come_in_order() {
         r#"{header}<row r="2"><c r="A2"><v>1</v></c></row><row r="2"><c r="A2"><v>2</v></c></row>"#
     ));
     assert_eq!(
-        repeated.csv().unwrap_err(),
+        repeated.csv().unwrap_err().to_string(),
         "file: 第一个工作表的行顺序错误：第 2 行出现在第 2 行之后"
     );
     let backwards = Book::new(&format!(
         r#"{header}<row r="5"><c r="A5"><v>1</v></c></row><row r="3"><c r="A3"><v>2</v></c></row>"#
     ));
     assert_eq!(
-        backwards.csv().unwrap_err(),
+        backwards.csv().unwrap_err().to_string(),
         "file: 第一个工作表的行顺序错误：第 3 行出现在第 5 行之后"
     );
     // A row without `r` after the last row of the sheet is past it.
     let past = Book::new(&format!(
         r#"{header}<row r="1048576"><c r="A1048576"><v>1</v></c></row><row><c><v>2</v></c></row>"#
     ));
-    assert!(past.csv().unwrap_err().contains("行号 1048577 超出"));
+    assert!(
+        past.csv()
+            .unwrap_err()
+            .to_string()
+            .contains("行号 1048577 超出")
+    );
     let cells_backwards = Book::new(&format!(
         r#"{header}<row r="2"><c r="C2"><v>1</v></c><c r="B2"><v>2</v></c></row>"#
     ));
     assert_eq!(
-        cells_backwards.csv().unwrap_err(),
+        cells_backwards.csv().unwrap_err().to_string(),
         "row 2, B: 同一行中单元格的顺序错误（B 列出现在 C 列之后）"
     );
     let wrong_row = Book::new(&format!(
         r#"{header}<row r="2"><c r="A3"><v>1</v></c></row>"#
     ));
     assert_eq!(
-        wrong_row.csv().unwrap_err(),
+        wrong_row.csv().unwrap_err().to_string(),
         "file: 第一个工作表第 2 行中的单元格 A3 不属于该行"
     );
     for bad in ["0", "-1", "abc", "99999999999999999999"] {
         let e = Book::new(&format!(r#"<row r="{bad}"><c><v>1</v></c></row>"#))
             .csv()
-            .unwrap_err();
+            .unwrap_err()
+            .to_string();
         assert!(e.starts_with("file: 第一个工作表的行号"), "{bad}: {e}");
     }
     for bad in [
@@ -255,7 +264,8 @@ fn rows_must_come_in_order() {
     ] {
         let e = Book::new(&format!(r#"<row r="1"><c r="{bad}"><v>1</v></c></row>"#))
             .csv()
-            .unwrap_err();
+            .unwrap_err()
+            .to_string();
         assert!(
             e.starts_with("file: 无法读取 Excel 工作簿：单元格引用"),
             "{bad}: {e}"
@@ -270,7 +280,7 @@ fn the_sheet_starts_with_its_header_in_row_1() {
         s("A2", "a")
     ));
     assert_eq!(
-        later.csv().unwrap_err(),
+        later.csv().unwrap_err().to_string(),
         "file: 第一个工作表的第 1 行应为表头（列名）"
     );
     let blank_first = Book::new(&format!(
@@ -279,7 +289,7 @@ fn the_sheet_starts_with_its_header_in_row_1() {
         s("A2", "a")
     ));
     assert_eq!(
-        blank_first.csv().unwrap_err(),
+        blank_first.csv().unwrap_err().to_string(),
         "file: 第一个工作表的第 1 行应为表头（列名）"
     );
     let gap = Book::new(&format!(
@@ -287,9 +297,15 @@ fn the_sheet_starts_with_its_header_in_row_1() {
         s("A1", "a"),
         s("C1", "c")
     ));
-    assert_eq!(gap.csv().unwrap_err(), "file: 表头第 2 列没有列名");
+    assert_eq!(
+        gap.csv().unwrap_err().to_string(),
+        "file: 表头第 2 列没有列名"
+    );
     let from_b = Book::new(&format!(r#"<row r="1">{}</row>"#, s("B1", "b")));
-    assert_eq!(from_b.csv().unwrap_err(), "file: 表头第 1 列没有列名");
+    assert_eq!(
+        from_b.csv().unwrap_err().to_string(),
+        "file: 表头第 1 列没有列名"
+    );
     // Trailing empty header cells and trailing empty cells beyond the header are dropped; a
     // header cell is trimmed.
     let trailing = Book::new(&format!(
@@ -343,7 +359,7 @@ fn the_last_cell_of_the_sheet() {
         s("XFD1048576", "x")
     ));
     assert_eq!(
-        value.csv().unwrap_err(),
+        value.csv().unwrap_err().to_string(),
         "row 1048576, XFD: 该单元格有内容，但合同表最多 64 列（A 至 BL 列），请删除 XFD 列及其右侧的内容"
     );
     // Formatting there is nothing.
@@ -356,7 +372,7 @@ fn the_last_cell_of_the_sheet() {
         s("A1048577", "x")
     ));
     assert_eq!(
-        past.csv().unwrap_err(),
+        past.csv().unwrap_err().to_string(),
         "file: 第一个工作表的行号 1048577 超出了工作表的行数范围（1 至 1048576）"
     );
 }
@@ -393,6 +409,7 @@ fn columns_past_the_interchange_columns() {
     assert!(
         next.csv()
             .unwrap_err()
+            .to_string()
             .starts_with("row 2, BM: 该单元格有内容")
     );
     let header_too = Book::new(&format!(
@@ -400,7 +417,13 @@ fn columns_past_the_interchange_columns() {
         s("A1", "a"),
         s("ZZ1", "备注")
     ));
-    assert!(header_too.csv().unwrap_err().starts_with("row 1, ZZ: "));
+    assert!(
+        header_too
+            .csv()
+            .unwrap_err()
+            .to_string()
+            .starts_with("row 1, ZZ: ")
+    );
     // Blank values far right are formatting.
     let blank = Book::new(&format!(
         r#"{header}<row r="2"><c r="A2"><v>1</v></c>{}<c r="XFC2" t="s"/></row>"#,
@@ -417,7 +440,7 @@ fn shared_string_references_are_checked() {
     ))
     .shared_strings(&["a", "b"]);
     assert_eq!(
-        book.csv().unwrap_err(),
+        book.csv().unwrap_err().to_string(),
         "row 2, A: 共享字符串编号“2”超出范围（共享字符串表共 2 项）"
     );
     for bad in ["-1", "x", "18446744073709551616", "1.5"] {
@@ -428,13 +451,14 @@ fn shared_string_references_are_checked() {
         assert!(
             book.csv()
                 .unwrap_err()
+                .to_string()
                 .starts_with("row 2, A: 共享字符串编号"),
             "{bad}"
         );
     }
     // No shared-strings part: every index is out of range.
     let none = Book::new(r#"<row r="1"><c r="A1" t="s"><v>0</v></c></row>"#);
-    assert!(none.csv().unwrap_err().contains("共 0 项"));
+    assert!(none.csv().unwrap_err().to_string().contains("共 0 项"));
     // An empty value is an empty cell.
     let empty = Book::new(&format!(
         r#"{header}<row r="2"><c r="A2" t="s"><v></v></c><c r="B2" t="s"/></row>"#
@@ -451,7 +475,7 @@ fn cells_are_at_most_32767_characters() {
     let long = "a".repeat(32_768);
     let inline = Book::new(&format!(r#"{header}<row r="2">{}</row>"#, s("A2", &long)));
     assert_eq!(
-        inline.csv().unwrap_err(),
+        inline.csv().unwrap_err().to_string(),
         "row 2, A: 单元格内容超过 32767 个字符（Excel 单元格的上限）"
     );
     let shared = Book::new(&format!(
@@ -459,7 +483,7 @@ fn cells_are_at_most_32767_characters() {
     ))
     .shared_strings(&[&"中".repeat(40_000)]);
     assert_eq!(
-        shared.csv().unwrap_err(),
+        shared.csv().unwrap_err().to_string(),
         "row 2, A: 单元格内容超过 32767 个字符（Excel 单元格的上限）"
     );
 }
@@ -481,7 +505,7 @@ fn a_shared_string_repeated_cannot_multiply_the_text() {
     let book = Book::new(&rows).shared_strings(&[&"x".repeat(30_000)]);
     let bytes = book.zip();
     assert!(bytes.len() < 16 << 10, "{}", bytes.len());
-    let e = read_first_sheet(&bytes, 8 << 20).unwrap_err();
+    let e = read_first_sheet(&bytes, 8 << 20).unwrap_err().to_string();
     assert_eq!(
         e,
         "file: 第一个工作表的内容超过 8 MB，请拆分为多个文件，或另存为 CSV（UTF-8）后导入"
@@ -545,20 +569,23 @@ fn workbooks_without_a_sheet() {
         "xl/workbook.xml",
         &format!(r#"<workbook xmlns="{MAIN_NS}"><sheets/></workbook>"#),
     );
-    assert_eq!(none.csv().unwrap_err(), "file: 工作簿中没有工作表");
+    assert_eq!(
+        none.csv().unwrap_err().to_string(),
+        "file: 工作簿中没有工作表"
+    );
     let unrelated = Book::new("").without("xl/_rels/workbook.xml.rels");
     assert_eq!(
-        unrelated.csv().unwrap_err(),
+        unrelated.csv().unwrap_err().to_string(),
         "file: 无法读取 Excel 工作簿：找不到第一个工作表（关系 rId1）"
     );
     let missing = Book::new("").without("xl/worksheets/sheet1.xml");
     assert_eq!(
-        missing.csv().unwrap_err(),
+        missing.csv().unwrap_err().to_string(),
         "file: 无法读取 Excel 工作簿：缺少工作表部件 xl/worksheets/sheet1.xml"
     );
     let document = Book(vec![("word/document.xml".into(), "<document/>".into())]);
     assert_eq!(
-        document.csv().unwrap_err(),
+        document.csv().unwrap_err().to_string(),
         "file: 无法读取 Excel 工作簿：缺少工作簿部件 xl/workbook.xml"
     );
 }
@@ -574,7 +601,7 @@ fn broken_xml_is_a_file_problem() {
         format!("{header}<row r=\"2\"><row r=\"3\"></row></row>"),
         format!("{header}<c r=\"A2\"><v>1</v></c>"),
     ] {
-        let e = Book::new(&rows).csv().unwrap_err();
+        let e = Book::new(&rows).csv().unwrap_err().to_string();
         assert!(
             e.starts_with("file: 无法读取 Excel 工作簿："),
             "{rows}: {e}"
@@ -588,6 +615,7 @@ fn broken_xml_is_a_file_problem() {
         truncated
             .csv()
             .unwrap_err()
+            .to_string()
             .starts_with("file: 无法读取 Excel 工作簿：")
     );
 }

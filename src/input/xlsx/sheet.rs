@@ -12,7 +12,7 @@ use super::strings::{SharedStrings, push_unescaped, read_string_item};
 use super::styles::{Styles, number_text, serial_date};
 use crate::domain::contract_file;
 use crate::export::csv_line;
-use crate::input::csv_file::row_problem;
+use crate::input::Problem;
 
 /// Rows of a worksheet (Excel's own limit).
 pub const MAX_ROWS: u32 = 1_048_576;
@@ -105,7 +105,7 @@ enum Tag {
     Other,
 }
 
-fn tag(e: &quick_xml::events::BytesStart<'_>) -> Result<Tag, String> {
+fn tag(e: &quick_xml::events::BytesStart<'_>) -> Result<Tag, Problem> {
     Ok(match local(e) {
         "sheetData" => Tag::SheetData,
         "row" => Tag::Row(attr(e, "r")?.map(|r| r.into_owned())),
@@ -129,7 +129,7 @@ pub(super) fn to_csv<R: Read>(
     styles: &Styles,
     date1904: bool,
     max_bytes: usize,
-) -> Result<Vec<u8>, String> {
+) -> Result<Vec<u8>, Problem> {
     let mut sheet = Sheet::new(strings, styles, date1904, max_bytes);
     let mut in_data = false;
     let mut value = String::new();
@@ -198,7 +198,7 @@ fn read_cell<R: Read>(
     value: &mut String,
     inline: &mut String,
     scratch: &mut String,
-) -> Result<bool, String> {
+) -> Result<bool, Problem> {
     let mut depth = 0usize;
     let mut in_value = false;
     let mut has_inline = false;
@@ -284,23 +284,23 @@ impl<'a> Sheet<'a> {
     }
 
     /// Checks a row number against the sheet's size and the previous row.
-    fn check_row(&self, n: u32) -> Result<u32, String> {
+    fn check_row(&self, n: u32) -> Result<u32, Problem> {
         if n == 0 || n > MAX_ROWS {
-            return Err(format!(
-                "file: 第一个工作表的行号 {n} 超出了工作表的行数范围（1 至 {MAX_ROWS}）"
-            ));
+            return Err(Problem::file(format!(
+                "第一个工作表的行号 {n} 超出了工作表的行数范围（1 至 {MAX_ROWS}）"
+            )));
         }
         if n <= self.previous_row {
-            return Err(format!(
-                "file: 第一个工作表的行顺序错误：第 {n} 行出现在第 {} 行之后",
+            return Err(Problem::file(format!(
+                "第一个工作表的行顺序错误：第 {n} 行出现在第 {} 行之后",
                 self.previous_row
-            ));
+            )));
         }
         Ok(n)
     }
 
     /// The open row's number, fixed now if it was not yet.
-    fn row_number(&mut self) -> Result<u32, String> {
+    fn row_number(&mut self) -> Result<u32, Problem> {
         match self.row {
             Some(n) => Ok(n),
             None => {
@@ -311,7 +311,7 @@ impl<'a> Sheet<'a> {
         }
     }
 
-    fn start_row(&mut self, r: Option<&str>) -> Result<(), String> {
+    fn start_row(&mut self, r: Option<&str>) -> Result<(), Problem> {
         if self.in_row {
             return Err(super::unreadable(&"工作表中的行嵌套在另一行中"));
         }
@@ -319,10 +319,10 @@ impl<'a> Sheet<'a> {
             Some(r) => match r.trim().parse::<u32>() {
                 Ok(n) => Some(self.check_row(n)?),
                 Err(_) => {
-                    return Err(format!(
-                        "file: 第一个工作表的行号“{}”无效（应为 1 至 {MAX_ROWS}）",
+                    return Err(Problem::file(format!(
+                        "第一个工作表的行号“{}”无效（应为 1 至 {MAX_ROWS}）",
                         shown(r)
-                    ));
+                    )));
                 }
             },
             None => None,
@@ -338,7 +338,7 @@ impl<'a> Sheet<'a> {
         &mut self,
         reference: Option<&str>,
         xml: &Xml<R>,
-    ) -> Result<u32, String> {
+    ) -> Result<u32, Problem> {
         if !self.in_row {
             return Err(xml.malformed("中有不在行内的单元格"));
         }
@@ -355,10 +355,10 @@ impl<'a> Sheet<'a> {
                 }
                 match self.row {
                     Some(n) if n != row => {
-                        return Err(format!(
-                            "file: 第一个工作表第 {n} 行中的单元格 {} 不属于该行",
+                        return Err(Problem::file(format!(
+                            "第一个工作表第 {n} 行中的单元格 {} 不属于该行",
                             shown(r)
-                        ));
+                        )));
                     }
                     Some(_) => {}
                     None => self.row = Some(self.check_row(row)?),
@@ -368,7 +368,9 @@ impl<'a> Sheet<'a> {
             None => match self.last_col {
                 Some(c) if c + 1 >= SHEET_COLUMNS => {
                     let n = self.row_number()?;
-                    return Err(format!("file: 第一个工作表第 {n} 行的单元格超出了 XFD 列"));
+                    return Err(Problem::file(format!(
+                        "第一个工作表第 {n} 行的单元格超出了 XFD 列"
+                    )));
                 }
                 Some(c) => c + 1,
                 None => 0,
@@ -392,7 +394,7 @@ impl<'a> Sheet<'a> {
         Ok(col)
     }
 
-    fn end_cell(&mut self, col: u32, kind: Kind, style: u32, raw: &str) -> Result<(), String> {
+    fn end_cell(&mut self, col: u32, kind: Kind, style: u32, raw: &str) -> Result<(), Problem> {
         let n = self.row_number()?;
         let text = self.cell_text(n, col, kind, style, raw)?;
         if text.len() > MAX_CELL_CHARS && text.chars().count() > MAX_CELL_CHARS {
@@ -429,7 +431,7 @@ impl<'a> Sheet<'a> {
         kind: Kind,
         style: u32,
         raw: &str,
-    ) -> Result<String, String> {
+    ) -> Result<String, Problem> {
         let mut text = String::new();
         match kind {
             Kind::Shared => {
@@ -483,7 +485,7 @@ impl<'a> Sheet<'a> {
         Ok(text)
     }
 
-    fn end_row(&mut self) -> Result<(), String> {
+    fn end_row(&mut self) -> Result<(), Problem> {
         let n = self.row_number()?;
         self.previous_row = n;
         self.in_row = false;
@@ -495,21 +497,21 @@ impl<'a> Sheet<'a> {
     }
 
     /// Writes row `n`: the header if it is the first row with text, else a data line.
-    fn keep_row(&mut self, n: u32, cells: &[String]) -> Result<(), String> {
+    fn keep_row(&mut self, n: u32, cells: &[String]) -> Result<(), Problem> {
         let blank = |c: &String| c.trim().is_empty();
         let Some(width) = self.header else {
             if cells.iter().all(blank) {
                 return Ok(());
             }
             if n != 1 {
-                return Err("file: 第一个工作表的第 1 行应为表头（列名）".into());
+                return Err(Problem::file("第一个工作表的第 1 行应为表头（列名）"));
             }
             let mut header: Vec<&str> = cells.iter().map(|c| c.trim()).collect();
             while header.last().is_some_and(|h| h.is_empty()) {
                 header.pop();
             }
             if let Some(i) = header.iter().position(|h| h.is_empty()) {
-                return Err(format!("file: 表头第 {} 列没有列名", i + 1));
+                return Err(Problem::file(format!("表头第 {} 列没有列名", i + 1)));
             }
             csv_line::push_record(&mut self.out, header.iter().copied());
             self.header = Some(header.len());
@@ -537,21 +539,21 @@ impl<'a> Sheet<'a> {
         );
         self.written = n;
         if self.out.len() > self.max_bytes {
-            return Err(format!(
-                "file: 第一个工作表的内容超过 {} MB，请拆分为多个文件，或另存为 CSV（UTF-8）后导入",
+            return Err(Problem::file(format!(
+                "第一个工作表的内容超过 {} MB，请拆分为多个文件，或另存为 CSV（UTF-8）后导入",
                 self.max_bytes >> 20
-            ));
+            )));
         }
         Ok(())
     }
 }
 
 /// A problem with the cell of row `n`, column `col` (the column by its letters).
-fn cell_problem(n: u32, col: u32, message: &str) -> String {
-    row_problem(n as usize, &column_letters(col), message)
+fn cell_problem(n: u32, col: u32, message: &str) -> Problem {
+    Problem::cell(n as usize, &column_letters(col), message)
 }
 
-fn too_long(n: u32, col: u32) -> String {
+fn too_long(n: u32, col: u32) -> Problem {
     cell_problem(
         n,
         col,

@@ -6,6 +6,7 @@ use std::io::Read;
 use quick_xml::events::Event;
 
 use super::package::{Xml, local, push_text};
+use crate::input::Problem;
 
 /// Most entries the shared-strings table may have: far more than a contracts sheet needs (the
 /// 320,000 rows of a national year hold 2.2 million distinct texts), and at 4 bytes an entry
@@ -35,11 +36,11 @@ impl SharedStrings {
     }
 
     /// Reads the `<si>` entries of a shared-strings part in order.
-    pub fn read<R: Read>(xml: &mut Xml<R>) -> Result<SharedStrings, String> {
+    pub fn read<R: Read>(xml: &mut Xml<R>) -> Result<SharedStrings, Problem> {
         Self::read_at_most(xml, MAX_SHARED_STRINGS)
     }
 
-    fn read_at_most<R: Read>(xml: &mut Xml<R>, limit: usize) -> Result<SharedStrings, String> {
+    fn read_at_most<R: Read>(xml: &mut Xml<R>, limit: usize) -> Result<SharedStrings, Problem> {
         let mut strings = SharedStrings::default();
         let mut scratch = String::new();
         loop {
@@ -53,9 +54,9 @@ impl SharedStrings {
                 continue;
             }
             if strings.ends.len() >= limit {
-                return Err(format!(
-                    "file: 共享字符串表超过 {limit} 项，超出系统的读取上限；请拆分为多个文件，或另存为 CSV（UTF-8）后导入"
-                ));
+                return Err(Problem::file(format!(
+                    "共享字符串表超过 {limit} 项，超出系统的读取上限；请拆分为多个文件，或另存为 CSV（UTF-8）后导入"
+                )));
             }
             if !empty {
                 read_string_item(xml, &mut strings.text, &mut scratch)?;
@@ -75,7 +76,7 @@ pub(super) fn read_string_item<R: Read>(
     xml: &mut Xml<R>,
     out: &mut String,
     scratch: &mut String,
-) -> Result<(), String> {
+) -> Result<(), Problem> {
     // Depth below the item, and the depth of the `<rPh>` or `<t>` being read, if any.
     let mut depth = 0usize;
     let mut phonetic: Option<usize> = None;
@@ -167,7 +168,7 @@ fn escape_at(s: &str) -> Option<u16> {
 mod tests {
     use super::*;
 
-    fn read(xml: &str) -> Result<SharedStrings, String> {
+    fn read(xml: &str) -> Result<SharedStrings, Problem> {
         SharedStrings::read(&mut Xml::new("xl/sharedStrings.xml", xml.as_bytes()))
     }
 
@@ -232,9 +233,11 @@ mod tests {
 
     #[test]
     fn truncated_parts_are_errors() {
-        let e = read("<sst><si><t>abc").unwrap_err();
+        let e = read("<sst><si><t>abc").unwrap_err().to_string();
         assert!(e.starts_with("file: 无法读取 Excel 工作簿"), "{e}");
-        let e = read("<sst><si><t>a</x></si></sst>").unwrap_err();
+        let e = read("<sst><si><t>a</x></si></sst>")
+            .unwrap_err()
+            .to_string();
         assert!(e.starts_with("file: 无法读取 Excel 工作簿"), "{e}");
     }
 
@@ -244,7 +247,7 @@ mod tests {
         let at_most =
             |limit| SharedStrings::read_at_most(&mut Xml::new("s.xml", xml.as_bytes()), limit);
         assert_eq!(at_most(3).unwrap().len(), 3);
-        let e = at_most(2).unwrap_err();
+        let e = at_most(2).unwrap_err().to_string();
         assert!(e.starts_with("file: 共享字符串表超过 2 项"), "{e}");
         assert_eq!(MAX_SHARED_STRINGS, 16_777_216);
     }

@@ -8,6 +8,7 @@ use chrono::{Datelike, Days, NaiveDate};
 use quick_xml::events::{BytesStart, Event};
 
 use super::package::{Xml, attr, local};
+use crate::input::Problem;
 
 /// Whether each cell format (`cellXfs/xf`, by index: a cell's `s`) shows a date.
 #[derive(Debug, Default)]
@@ -26,7 +27,7 @@ impl Styles {
 
     /// Reads the custom number formats (`numFmts/numFmt`) and the number format of each
     /// `cellXfs/xf` (not those of `cellStyleXfs`).
-    pub fn read<R: Read>(xml: &mut Xml<R>) -> Result<Styles, String> {
+    pub fn read<R: Read>(xml: &mut Xml<R>) -> Result<Styles, Problem> {
         let mut custom: HashMap<u32, bool> = HashMap::new();
         let mut formats: Vec<u32> = Vec::new();
         let mut depth = 0usize;
@@ -75,13 +76,13 @@ impl Styles {
     }
 }
 
-fn format_id(e: &BytesStart<'_>) -> Result<u32, String> {
+fn format_id(e: &BytesStart<'_>) -> Result<u32, Problem> {
     Ok(attr(e, "numFmtId")?
         .and_then(|v| v.trim().parse().ok())
         .unwrap_or(0))
 }
 
-fn add_format(custom: &mut HashMap<u32, bool>, e: &BytesStart<'_>) -> Result<(), String> {
+fn add_format(custom: &mut HashMap<u32, bool>, e: &BytesStart<'_>) -> Result<(), Problem> {
     if let Some(id) = attr(e, "numFmtId")?.and_then(|v| v.trim().parse().ok()) {
         let code = attr(e, "formatCode")?.unwrap_or_default();
         custom.insert(id, is_date_format(&code));

@@ -132,24 +132,24 @@ pub async fn xlsx(
 ) -> Result<HttpResponse, AppError> {
     let download = Download::start(&state, user, q.into_inner(), "xlsx").await?;
     let bytes = with_conn(&state, move |c| {
-        let counted =
-            db::contracts::summary(c, &download.scope, &download.filter, Some(MAX_XLSX_ROWS))?;
-        if !counted.complete {
-            return Err(AppError::BadRequest(format!(
-                "符合条件的合同超过 {} 份，超出 Excel 下载的上限：请缩小筛选范围，或下载 CSV 文件",
-                grouped_count(MAX_XLSX_ROWS)
-            )));
-        }
+        // One pass: rows are added page by page and the download is refused as soon as the
+        // list proves longer than the limit (a page is only offered when more rows follow).
         let mut book = workbook::ContractList::new()?;
         let mut after = None;
         loop {
             let (rows, next) = download.page(c, after.as_ref())?;
+            if past_limit(book.rows() as usize + rows.len(), next.is_some()) {
+                return Err(AppError::BadRequest(format!(
+                    "符合条件的合同超过 {} 份，超出 Excel 下载的上限：请缩小筛选范围，或下载 CSV 文件",
+                    grouped_count(MAX_XLSX_ROWS)
+                )));
+            }
             for row in &rows {
                 book.push(row)?;
             }
             match next {
-                Some(cursor) if book.rows() < MAX_XLSX_ROWS as u32 => after = Some(cursor),
-                _ => break,
+                Some(cursor) => after = Some(cursor),
+                None => break,
             }
         }
         Ok(book.finish()?)
@@ -164,8 +164,29 @@ pub async fn xlsx(
         .body(bytes))
 }
 
+/// Whether a list of which `held` rows are read, with more to come when `more`, is longer than
+/// a workbook may hold.
+fn past_limit(held: usize, more: bool) -> bool {
+    let limit = MAX_XLSX_ROWS as usize;
+    held > limit || (held == limit && more)
+}
+
 /// `contracts-YYYYMMDD`, the day in China Standard Time.
 fn file_stem() -> String {
     let today = crate::domain::dates::today_cst(chrono::Utc::now());
     format!("contracts-{}", today.format("%Y%m%d"))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn a_workbook_holds_the_limit_and_not_one_row_more() {
+        let limit = MAX_XLSX_ROWS as usize;
+        assert!(!past_limit(limit - 1, true));
+        assert!(!past_limit(limit, false));
+        assert!(past_limit(limit, true));
+        assert!(past_limit(limit + 1, false));
+    }
 }

@@ -185,7 +185,7 @@ pub async fn index(
         // A page shorter than a full one that starts at the top is the whole list: no need
         // to count it again.
         let summary = if after.is_none() && next.is_none() {
-            whole_page_summary(&rows)
+            ListSummary::of(rows.iter().map(|r| (r.total_fen, r.technical_fen)))
         } else {
             db::contracts::summary(c, &scope, &filter, bound)?
         };
@@ -236,22 +236,6 @@ pub async fn index(
         downloads,
         max_xlsx: money::grouped_count(super::export::MAX_XLSX_ROWS),
     })
-}
-
-/// The summary of a list that fits on its first page, from the rows themselves.
-fn whole_page_summary(rows: &[ContractRow]) -> ListSummary {
-    rows.iter().fold(
-        ListSummary {
-            complete: true,
-            ..Default::default()
-        },
-        |s, r| ListSummary {
-            count: s.count + 1,
-            total_fen: s.total_fen + r.total_fen.unwrap_or(0),
-            technical_fen: s.technical_fen + r.technical_fen.unwrap_or(0),
-            ..s
-        },
-    )
 }
 
 /// The line above the list: how many contracts match and what they add up to, in 万元; or,
