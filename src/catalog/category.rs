@@ -3,6 +3,7 @@
 //! Numeric codes are our own (no official codes were found). The catalogue is versioned by
 //! year: every entry carries the first and last year it may be used for.
 
+use crate::catalog::Years;
 use crate::catalog::rows::ReportRow;
 
 /// A top-level contract category (技术开发, 技术转让, 技术咨询, 技术服务).
@@ -47,16 +48,14 @@ pub struct Leaf {
     pub label: &'static str,
     /// IP types this subcategory may carry.
     pub ip_rule: IpRule,
-    /// First year (registration year) the entry is valid for.
-    pub valid_from: u16,
-    /// Last year the entry is valid for; `None` while still in force.
-    pub valid_to: Option<u16>,
+    /// The registration years the entry may be used for.
+    pub years: Years,
 }
 
 impl Leaf {
     /// Whether the entry is in force for registration year `year`.
     pub fn valid_in(&self, year: u16) -> bool {
-        year >= self.valid_from && self.valid_to.is_none_or(|to| year <= to)
+        self.years.contains(year)
     }
 
     /// The parent category.
@@ -106,8 +105,7 @@ const fn entry(
         parent,
         label,
         ip_rule,
-        valid_from: 2000,
-        valid_to: None,
+        years: Years::since(2000),
     }
 }
 
@@ -318,7 +316,10 @@ mod tests {
         assert!(leaf_for_year("11", 1999).is_none());
         assert_eq!(leaves_for_year(2016).count(), LEAVES.len());
         let ended = Leaf {
-            valid_to: Some(2020),
+            years: Years {
+                from: 2000,
+                to: Some(2020),
+            },
             ..*leaf("11").expect("11 exists")
         };
         assert!(ended.valid_in(2020) && !ended.valid_in(2021));

@@ -3,7 +3,9 @@
 //! the XLSX template's code sheets and the contract page read the same walk instead of each
 //! iterating the catalogue modules by hand.
 
-use crate::catalog::{category, country, ip, nature, objective, payment, plan, region, tech_field};
+use crate::catalog::{
+    Years, category, country, ip, nature, objective, payment, plan, region, tech_field,
+};
 
 /// A code list.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
@@ -41,10 +43,8 @@ pub struct Entry {
     pub parent: Option<&'static str>,
     /// Whether a contract may carry the code (headings may not).
     pub selectable: bool,
-    /// First registration year the code may be used for (0: always).
-    pub valid_from: u16,
-    /// Last registration year; `None` while in force.
-    pub valid_to: Option<u16>,
+    /// The registration years the code may be used for.
+    pub years: Years,
 }
 
 impl Entry {
@@ -56,14 +56,13 @@ impl Entry {
             label,
             parent: None,
             selectable: true,
-            valid_from: 0,
-            valid_to: None,
+            years: Years::ALWAYS,
         }
     }
 
     /// Whether the code may be used for registration year `year`.
     pub fn in_force(&self, year: u16) -> bool {
-        year >= self.valid_from && self.valid_to.is_none_or(|to| year <= to)
+        self.years.contains(year)
     }
 
     /// "code label", as selects and suggestions show an entry.
@@ -149,8 +148,7 @@ impl CodeList {
                     };
                     let leaves = category::leaves_of(c.code).map(|l| Entry {
                         parent: Some(l.parent),
-                        valid_from: l.valid_from,
-                        valid_to: l.valid_to,
+                        years: l.years,
                         full_label: l.full_label(),
                         ..Entry::new(l.code, l.label)
                     });
@@ -178,8 +176,7 @@ impl CodeList {
                 .map(|p| Entry {
                     parent: p.parent,
                     selectable: p.selectable,
-                    valid_from: p.valid_from,
-                    valid_to: p.valid_to,
+                    years: p.years,
                     ..Entry::new(p.code, p.label)
                 })
                 .collect(),
@@ -291,15 +288,12 @@ mod tests {
     }
 
     #[test]
-    fn years_in_force_bound_the_entry() {
-        let e = Entry {
-            valid_from: 2010,
-            valid_to: Some(2015),
-            ..Entry::new("x", "x")
-        };
-        assert!(!e.in_force(2009));
-        assert!(e.in_force(2010) && e.in_force(2015));
-        assert!(!e.in_force(2016));
-        assert!(Entry::new("y", "y").in_force(1990));
+    fn entries_carry_the_years_of_their_catalogue() {
+        let leaf = CodeList::Category.get("11").expect("11");
+        assert_eq!(leaf.years, category::leaf("11").expect("11").years);
+        assert!(leaf.in_force(2016) && !leaf.in_force(1999));
+        let national = CodeList::Plan.get("101").expect("863");
+        assert_eq!(national.years, plan::get("101").expect("101").years);
+        assert_eq!(CodeList::Payment.get("1").expect("1").years, Years::ALWAYS);
     }
 }

@@ -14,7 +14,10 @@ pub mod refusal;
 pub mod region;
 pub mod rows;
 pub mod tech_field;
+mod years;
 
 pub mod checklist;
 #[cfg(test)]
 pub(crate) mod reference_tests;
+
+pub use years::Years;

@@ -3,6 +3,7 @@
 //! The national programme list is the one of the 2016 report, which predates the 2015–17
 //! reform of national programmes; entries carry validity years so a later list can be added.
 
+use crate::catalog::Years;
 use crate::catalog::rows::ReportRow;
 
 /// One plan source: a level (1, 2, 3, 4, 9) or a national programme under 1.
@@ -16,16 +17,14 @@ pub struct Plan {
     pub parent: Option<&'static str>,
     /// Whether a form may select it (国家科技计划 itself is not selectable).
     pub selectable: bool,
-    /// First registration year the entry is valid for.
-    pub valid_from: u16,
-    /// Last registration year the entry is valid for; `None` while still in force.
-    pub valid_to: Option<u16>,
+    /// The registration years the entry may be used for.
+    pub years: Years,
 }
 
 impl Plan {
     /// Whether the entry is in force for registration year `year`.
     pub fn valid_in(&self, year: u16) -> bool {
-        year >= self.valid_from && self.valid_to.is_none_or(|to| year <= to)
+        self.years.contains(year)
     }
 }
 
@@ -38,8 +37,7 @@ const fn level(code: &'static str, label: &'static str, selectable: bool) -> Pla
         label,
         parent: None,
         selectable,
-        valid_from: 2000,
-        valid_to: None,
+        years: Years::since(2000),
     }
 }
 
@@ -49,8 +47,7 @@ const fn national(code: &'static str, label: &'static str) -> Plan {
         label,
         parent: Some("1"),
         selectable: true,
-        valid_from: 2000,
-        valid_to: None,
+        years: Years::since(2000),
     }
 }
 
