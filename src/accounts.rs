@@ -268,27 +268,11 @@ pub fn reset_password(
     new_password: &str,
     now: NaiveDateTime,
 ) -> Result<(), AccountError> {
-    let account = managed_account(conn, scope, id)?;
-    password::check_policy(new_password, &account.username)
-        .map_err(|m| one_error("password", m.to_string()))?;
-    let hash = password::hash(new_password)?;
-    db::write_transaction(conn, |c| {
-        db::users::set_password(c, id, &hash, true, now)?;
-        db::sessions::delete_for_user(c, id)?;
-        db::audit::record(
-            c,
-            actor,
-            Entry {
-                action: "user.password_reset",
-                object_type: "user",
-                object_id: account.username.clone(),
-                authority_code: account.authority_code.clone(),
-                summary: "管理员重置密码，需在下次登录时修改".to_owned(),
-            },
-            now,
-        )?;
-        Ok(())
-    })
+    let reset = PasswordReset {
+        must_change: true,
+        summary: "管理员重置密码，需在下次登录时修改",
+    };
+    set_password(conn, actor, scope, id, new_password, reset, now)
 }
 
 /// The operator sets a password from the command line (no forced change); open sessions end.
@@ -299,12 +283,35 @@ pub fn set_password_by_operator(
     new_password: &str,
     now: NaiveDateTime,
 ) -> Result<(), AccountError> {
-    let account = managed_account(conn, &Scope::Accounts, id)?;
+    let reset = PasswordReset {
+        must_change: false,
+        summary: "命令行设置新密码",
+    };
+    set_password(conn, actor, &Scope::Accounts, id, new_password, reset, now)
+}
+
+/// How a password set by someone other than its owner is stored and audited.
+struct PasswordReset {
+    /// Whether the owner must choose a new one at next sign-in.
+    must_change: bool,
+    summary: &'static str,
+}
+
+fn set_password(
+    conn: &mut DbConn,
+    actor: &Actor,
+    scope: &Scope,
+    id: i64,
+    new_password: &str,
+    reset: PasswordReset,
+    now: NaiveDateTime,
+) -> Result<(), AccountError> {
+    let account = managed_account(conn, scope, id)?;
     password::check_policy(new_password, &account.username)
         .map_err(|m| one_error("password", m.to_string()))?;
     let hash = password::hash(new_password)?;
     db::write_transaction(conn, |c| {
-        db::users::set_password(c, id, &hash, false, now)?;
+        db::users::set_password(c, id, &hash, reset.must_change, now)?;
         db::sessions::delete_for_user(c, id)?;
         db::audit::record(
             c,
@@ -314,7 +321,7 @@ pub fn set_password_by_operator(
                 object_type: "user",
                 object_id: account.username.clone(),
                 authority_code: account.authority_code.clone(),
-                summary: "命令行设置新密码".to_owned(),
+                summary: reset.summary.to_owned(),
             },
             now,
         )?;

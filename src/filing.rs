@@ -15,7 +15,7 @@ use crate::domain::contract::{Contract, ContractInput, Party, PartyId};
 use crate::domain::field_errors::FieldErrors;
 use crate::domain::office_code::OfficeCode;
 use crate::domain::role::Role;
-use crate::domain::rules::{self, RuleContext, Warning};
+use crate::domain::rules::{self, Checked, RuleContext, Warning};
 use crate::domain::status::Status;
 use crate::domain::{dates, money::Money, text};
 
@@ -148,6 +148,9 @@ pub fn submit(
     let (office, authority) = office_of(clerk)?;
     let today = dates::today_cst(now.and_utc());
     let ctx = RuleContext::filing(office.clone(), today);
+    // The rules are pure: run before the write transaction, so the write lock covers only
+    // what needs the database.
+    let checked = rules::check(&s.input, &ctx);
     db::write_transaction(conn, |c| {
         let previous = match existing {
             Some(e) => Some(editable(c, clerk, e.id)?),
@@ -164,7 +167,7 @@ pub fn submit(
                 None => false,
             };
         let (mut errors, warnings, contract) =
-            submission_problems(&s.input, &ctx, s.checklist_confirmed, has_text);
+            problems_of(checked, s.checklist_confirmed, has_text);
         if let Some(contract) = &contract
             && let Some(other) =
                 db::contracts::duplicate_of(c, &contract.duplicate_key(), existing.map(|e| e.id))?
@@ -240,7 +243,20 @@ pub fn submission_problems(
     checklist_confirmed: bool,
     has_contract_text: bool,
 ) -> (FieldErrors, Vec<Warning>, Option<Contract>) {
-    let (mut errors, warnings, contract) = match rules::check(input, ctx) {
+    problems_of(
+        rules::check(input, ctx),
+        checklist_confirmed,
+        has_contract_text,
+    )
+}
+
+/// [`submission_problems`] from the rules' verdict.
+fn problems_of(
+    checked: Result<Checked, (FieldErrors, Vec<Warning>)>,
+    checklist_confirmed: bool,
+    has_contract_text: bool,
+) -> (FieldErrors, Vec<Warning>, Option<Contract>) {
+    let (mut errors, warnings, contract) = match checked {
         Ok(c) => (FieldErrors::new(), c.warnings, Some(c.contract)),
         Err((e, w)) => (e, w, None),
     };

@@ -534,24 +534,34 @@ async fn set_disabled(
         ))
     })
     .await?;
+    let notice = if disabled {
+        "user_disabled"
+    } else {
+        "user_enabled"
+    };
+    after_user_action(&state, ctx, &user, id, result.map(|()| notice)).await
+}
+
+/// Where an action on an account's page leads: back to the page with its notice, or the page
+/// again with the errors beside the form that was used.
+async fn after_user_action(
+    state: &AppState,
+    ctx: Ctx,
+    user: &CurrentUser,
+    id: i64,
+    result: Result<&'static str, FieldErrors>,
+) -> Result<HttpResponse, AppError> {
     match result {
-        Ok(()) => {
-            let notice = if disabled {
-                "user_disabled"
-            } else {
-                "user_enabled"
-            };
-            Ok(see_other(
-                &format!("/admin/users/{id}"),
-                Some(notice),
-                state.settings.secure_cookies,
-            ))
-        }
+        Ok(notice) => Ok(see_other(
+            &format!("/admin/users/{id}"),
+            Some(notice),
+            state.settings.secure_cookies,
+        )),
         Err(errors) => {
             show_user(
-                &state,
+                state,
                 ctx,
-                &user,
+                user,
                 id,
                 errors,
                 StatusCode::UNPROCESSABLE_ENTITY,
@@ -609,22 +619,5 @@ pub async fn user_password(
         ))
     })
     .await?;
-    match result {
-        Ok(()) => Ok(see_other(
-            &format!("/admin/users/{id}"),
-            Some("password_reset"),
-            state.settings.secure_cookies,
-        )),
-        Err(errors) => {
-            show_user(
-                &state,
-                ctx,
-                &user,
-                id,
-                errors,
-                StatusCode::UNPROCESSABLE_ENTITY,
-            )
-            .await
-        }
-    }
+    after_user_action(&state, ctx, &user, id, result.map(|()| "password_reset")).await
 }
