@@ -119,7 +119,7 @@ fn run(rows: usize) -> anyhow::Result<()> {
     // One party's full name, from a contract a third of the way in: a rare name, older than
     // any first page, so only the name index finds it quickly.
     let party_name = db::contracts::find(&mut conn, total / 3)?
-        .map(|r| r.seller_name_norm)
+        .map(|r| r.data.seller_name_norm)
         .unwrap_or_default();
     let party = ContractFilter {
         text: Some(party_name.clone()),

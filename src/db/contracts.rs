@@ -11,70 +11,24 @@ use crate::domain::money::Money;
 use crate::domain::role::Scope;
 use crate::domain::status::Status;
 
-/// A stored contract, every column.
+/// A stored contract, every column: the id, what filings write, and who created it when.
 #[derive(Debug, Clone, PartialEq, Eq, Queryable, Selectable)]
 #[diesel(table_name = contracts, check_for_backend(MultiBackend))]
 pub struct ContractRow {
     pub id: i64,
-    pub office_code: String,
-    pub authority_code: String,
-    pub status: Status,
-    pub version: i32,
-    pub registration_number: Option<String>,
-    pub registered_on: Option<NaiveDate>,
-    pub review_note: Option<String>,
-    pub draft_input: Option<String>,
-    pub checklist_confirmed: bool,
-    pub project_name: String,
-    pub project_name_norm: String,
-    pub signed_on: Option<NaiveDate>,
-    pub valid_from: Option<NaiveDate>,
-    pub valid_to: Option<NaiveDate>,
-    pub category_code: String,
-    pub ip_code: String,
-    pub tech_field_code: String,
-    pub objective_code: String,
-    pub plan_code: String,
-    pub plan_name: String,
-    pub payment_code: String,
-    pub non_technical_note: String,
-    pub third_party_name: String,
-    pub is_related: bool,
-    pub total_fen: Option<i64>,
-    pub technical_fen: Option<i64>,
-    pub expected_investment_fen: Option<i64>,
-    pub expected_output_fen: Option<i64>,
-    pub seller_uscc_override: String,
-    pub buyer_uscc_override: String,
-    pub seller_party_id: Option<i64>,
-    pub buyer_party_id: Option<i64>,
-    pub seller_name: String,
-    pub seller_country_code: String,
-    pub seller_admin_code: String,
-    pub seller_uscc: String,
-    pub seller_nature_code: String,
-    pub seller_address: String,
-    pub seller_zipcode: String,
-    pub seller_representative: String,
-    pub seller_contact: String,
-    pub seller_phone: String,
-    pub seller_name_norm: String,
-    pub buyer_name: String,
-    pub buyer_country_code: String,
-    pub buyer_admin_code: String,
-    pub buyer_uscc: String,
-    pub buyer_nature_code: String,
-    pub buyer_address: String,
-    pub buyer_zipcode: String,
-    pub buyer_representative: String,
-    pub buyer_contact: String,
-    pub buyer_phone: String,
-    pub buyer_name_norm: String,
-    pub duplicate_key: Option<String>,
+    #[diesel(embed)]
+    pub data: ContractWrite,
     pub created_by: Option<i64>,
     pub created_at: NaiveDateTime,
-    pub updated_at: NaiveDateTime,
-    pub submitted_at: Option<NaiveDateTime>,
+}
+
+/// A row reads as its columns: `row.project_name` rather than `row.data.project_name`.
+impl std::ops::Deref for ContractRow {
+    type Target = ContractWrite;
+
+    fn deref(&self) -> &ContractWrite {
+        &self.data
+    }
 }
 
 impl ContractRow {
@@ -139,9 +93,10 @@ impl ContractRow {
 /// Every column a filing writes (all but the id and the creation stamp). Used for inserts and,
 /// as a changeset, for updates; `None` writes NULL (in inserts too, so that SQLite can take
 /// many rows in one multi-row INSERT).
-#[derive(Debug, Clone, PartialEq, Eq, Insertable, AsChangeset)]
+#[derive(Debug, Clone, PartialEq, Eq, Insertable, AsChangeset, Queryable, Selectable)]
 #[diesel(
     table_name = contracts,
+    check_for_backend(MultiBackend),
     treat_none_as_null = true,
     treat_none_as_default_value = false
 )]

@@ -108,9 +108,9 @@ pub async fn queue(
                 submitted: format_cst(submitted_at),
                 overdue: waiting_days >= DEADLINE_DAYS,
                 waiting_days,
-                project_name: r.project_name,
-                office_code: r.office_code,
-                seller_name: r.seller_name,
+                project_name: r.data.project_name,
+                office_code: r.data.office_code,
+                seller_name: r.data.seller_name,
             }
         })
         .collect();
