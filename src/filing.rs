@@ -361,8 +361,8 @@ fn remember_party(
             now,
         ),
         Some(existing) => {
-            let before = stored_details(&existing);
-            if before != details {
+            let before = &existing.details;
+            if *before != details {
                 db::parties::update(c, existing.id, &details, &actor.name, now)?;
                 db::audit::record(
                     c,
@@ -372,7 +372,7 @@ fn remember_party(
                         object_type: "party",
                         object_id: masked_key(&key),
                         authority_code: Some(authority.to_owned()),
-                        summary: party_change_summary(&before, &details),
+                        summary: party_change_summary(before, &details),
                     },
                     now,
                 )?;
@@ -408,23 +408,6 @@ pub(crate) fn party_kind(party: &Party) -> &'static str {
         PartyId::Uscc(_) => "organisation",
         PartyId::IdNumber(_) => "person",
         PartyId::None => "foreign",
-    }
-}
-
-/// The details a directory entry holds now, to compare with a filing's.
-pub(crate) fn stored_details(existing: &PartyRow) -> PartyDetails {
-    PartyDetails {
-        name: existing.name.clone(),
-        name_norm: existing.name_norm.clone(),
-        country_code: existing.country_code.clone(),
-        admin_code: existing.admin_code.clone(),
-        id_code: existing.id_code.clone(),
-        nature_code: existing.nature_code.clone(),
-        address: existing.address.clone(),
-        zipcode: existing.zipcode.clone(),
-        representative: existing.representative.clone(),
-        contact: existing.contact.clone(),
-        phone: existing.phone.clone(),
     }
 }
 

@@ -171,7 +171,7 @@ fn remember_parties(
     for existing in db::parties::find_by_keys(c, &keys)? {
         if let Some(s) = seen.get(&existing.party_key) {
             let details = filing::party_details(s.party);
-            if filing::stored_details(&existing) != details {
+            if existing.details != details {
                 db::parties::update(c, existing.id, &details, &actor.name, now)?;
                 updated += 1;
             }

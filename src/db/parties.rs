@@ -12,26 +12,26 @@ pub struct PartyRow {
     pub id: i64,
     pub party_key: String,
     pub kind: String,
-    pub name: String,
-    pub name_norm: String,
-    pub country_code: String,
-    pub admin_code: String,
-    pub id_code: String,
-    pub nature_code: String,
-    pub address: String,
-    pub zipcode: String,
-    pub representative: String,
-    pub contact: String,
-    pub phone: String,
+    #[diesel(embed)]
+    pub details: PartyDetails,
     pub home_authority: String,
     pub created_at: NaiveDateTime,
     pub updated_at: NaiveDateTime,
     pub updated_by: String,
 }
 
+/// An entry reads as its columns: `row.name` rather than `row.details.name`.
+impl std::ops::Deref for PartyRow {
+    type Target = PartyDetails;
+
+    fn deref(&self) -> &PartyDetails {
+        &self.details
+    }
+}
+
 /// The details a filing records about a party.
-#[derive(Debug, Clone, PartialEq, Eq, Insertable, AsChangeset)]
-#[diesel(table_name = parties)]
+#[derive(Debug, Clone, PartialEq, Eq, Insertable, AsChangeset, Queryable, Selectable)]
+#[diesel(table_name = parties, check_for_backend(MultiBackend))]
 pub struct PartyDetails {
     pub name: String,
     pub name_norm: String,
@@ -132,17 +132,8 @@ pub fn search(
 pub struct NewParty {
     pub party_key: String,
     pub kind: &'static str,
-    pub name: String,
-    pub name_norm: String,
-    pub country_code: String,
-    pub admin_code: String,
-    pub id_code: String,
-    pub nature_code: String,
-    pub address: String,
-    pub zipcode: String,
-    pub representative: String,
-    pub contact: String,
-    pub phone: String,
+    #[diesel(embed)]
+    pub details: PartyDetails,
     pub home_authority: String,
     pub created_at: NaiveDateTime,
     pub updated_at: NaiveDateTime,
@@ -159,33 +150,10 @@ impl NewParty {
         by: &str,
         now: NaiveDateTime,
     ) -> Self {
-        let PartyDetails {
-            name,
-            name_norm,
-            country_code,
-            admin_code,
-            id_code,
-            nature_code,
-            address,
-            zipcode,
-            representative,
-            contact,
-            phone,
-        } = details;
         NewParty {
             party_key,
             kind,
-            name,
-            name_norm,
-            country_code,
-            admin_code,
-            id_code,
-            nature_code,
-            address,
-            zipcode,
-            representative,
-            contact,
-            phone,
+            details,
             home_authority,
             created_at: now,
             updated_at: now,

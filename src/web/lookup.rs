@@ -77,18 +77,19 @@ pub struct PartyFill {
 
 impl From<PartyRow> for PartyFill {
     fn from(p: PartyRow) -> Self {
+        let d = p.details;
         PartyFill {
             updated: super::page::format_cst(p.updated_at),
-            name: p.name,
-            country_code: p.country_code,
-            admin_code: p.admin_code,
-            uscc: p.id_code,
-            nature_code: p.nature_code,
-            address: p.address,
-            zipcode: p.zipcode,
-            representative: p.representative,
-            contact: p.contact,
-            phone: p.phone,
+            name: d.name,
+            country_code: d.country_code,
+            admin_code: d.admin_code,
+            uscc: d.id_code,
+            nature_code: d.nature_code,
+            address: d.address,
+            zipcode: d.zipcode,
+            representative: d.representative,
+            contact: d.contact,
+            phone: d.phone,
             updated_by: p.updated_by,
         }
     }

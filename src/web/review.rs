@@ -36,6 +36,8 @@ struct QueueRow {
     id: i64,
     project_name: String,
     office_code: String,
+    /// The office's name (its code when the office is not in the viewer's list).
+    office_name: String,
     category_label: String,
     seller_name: String,
     total_wan: String,
@@ -96,7 +98,12 @@ pub async fn queue(
         .map(|r| {
             let submitted_at = r.submitted_at.unwrap_or(r.updated_at);
             let waiting_days = days_waiting(submitted_at, now);
+            let office_name = offices
+                .iter()
+                .find(|(code, _)| *code == r.office_code)
+                .map_or_else(|| r.office_code.clone(), |(_, name)| name.clone());
             QueueRow {
+                office_name,
                 id: r.id,
                 category_label: category::leaf(&r.category_code)
                     .map(|l| l.full_label())

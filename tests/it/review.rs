@@ -95,6 +95,14 @@ async fn approval_registers_with_the_next_number_of_the_office_and_year() {
     );
     assert!(a < b, "the queue shows the oldest submission first");
     assert!(queue.body.contains("共 2 份待审核"));
+    // Each row names its office, the code beside it.
+    assert!(
+        queue
+            .body
+            .contains("<td>广州市技术合同登记处 <span class=\"mono muted\">440101</span></td>"),
+        "{}",
+        queue.body
+    );
 
     let page = admin.get(&format!("/contracts/{first}")).await;
     assert!(page.body.contains("准予登记") && page.body.contains("不予登记依据"));
