@@ -97,4 +97,10 @@
         .catch(function () {});
     });
   });
+
+  // Print buttons (the certificate); without this file the browser's own print does the same.
+  document.querySelectorAll("[data-print]").forEach(function (button) {
+    button.hidden = false;
+    button.addEventListener("click", function () { window.print(); });
+  });
 })();

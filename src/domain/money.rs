@@ -109,6 +109,14 @@ impl Money {
         format_scaled(i128::from(self.0), 10_000_000_000, 2)
     }
 
+    /// The amount in Chinese capitals as certificates and vouchers write it
+    /// ("人民币壹佰贰拾万元整"), by the rules for filling in settlement documents: 壹 before a
+    /// leading 拾, one 零 for a run of zeros, 零 before 分 when the 角 is zero, 整 when nothing
+    /// follows 元 or 角.
+    pub fn capitals(self) -> String {
+        capitals::write(self.0)
+    }
+
     /// 亿元 exactly, without trailing zeros ("15676.7", "0.0000000001"): what
     /// [`Money::parse_yi_yuan`] reads back to the same fen.
     pub fn yi_yuan_exact(self) -> String {
@@ -290,6 +298,8 @@ impl Sum for Money {
         iter.fold(Money::ZERO, Add::add)
     }
 }
+
+mod capitals;
 
 #[cfg(test)]
 mod tests {

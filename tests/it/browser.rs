@@ -508,6 +508,14 @@ async fn a_contract_is_returned_corrected_and_registered_in_the_browser() -> any
             .screenshot(dir.join(format!("contract-list-{width}.png")))
             .await?;
     }
+    // The certificate of the registered contract, as the parties get it printed.
+    let certificate = format!("{contract_url}/certificate");
+    at_both_widths(&browser, Some(&certificate), ".certificate", "certificate").await?;
+    let text = browser.find(".certificate").await?.text().await?;
+    assert!(
+        text.contains("4401 01 000001") && text.contains("人民币壹佰贰拾万元整"),
+        "{text}"
+    );
     browser.quit().await?;
     Ok(())
 }

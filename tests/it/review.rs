@@ -421,3 +421,100 @@ async fn home_pages_show_each_role_what_waits_for_it() {
         assert!(home.contains(&format!("href=\"{href}\"")), "{href}");
     }
 }
+
+#[actix_web::test]
+async fn a_registered_contract_has_a_printable_certificate_for_its_office_authority_and_ministry() {
+    let app = TestApp::demo().await;
+    let clerk = app.signed_in("gz_clerk").await;
+    let id = filed(&clerk, "30", "区域储能产业技术咨询").await;
+    let certificate = format!("/contracts/{id}/certificate");
+    let link = format!("href=\"{certificate}\"");
+    // Waiting for review, the contract has no certificate yet.
+    assert_eq!(clerk.get(&certificate).await.status, 404);
+    assert!(
+        !clerk
+            .get(&format!("/contracts/{id}"))
+            .await
+            .body
+            .contains(&link)
+    );
+
+    let admin = app.signed_in("gd_admin").await;
+    assert_eq!(decide(&admin, id, "approve", &[]).await.status, 303);
+    let year = this_year();
+    assert!(
+        clerk
+            .get(&format!("/contracts/{id}"))
+            .await
+            .body
+            .contains(&link)
+    );
+    let page = clerk.get(&certificate).await;
+    assert_eq!(page.status, 200);
+    for expected in [
+        "技术合同登记证明".to_owned(),
+        format!("{year} 4401 01 000001"),
+        "区域储能产业技术咨询".to_owned(),
+        "技术咨询".to_owned(),
+        "广州智造科技有限公司".to_owned(),
+        "北京未来能源研究院".to_owned(),
+        "广东省广州市天河区".to_owned(),
+        "1,250,000.00 元".to_owned(),
+        "人民币壹佰贰拾伍万元整".to_owned(),
+        "人民币壹佰贰拾万元整".to_owned(),
+        "广州市技术合同登记处".to_owned(),
+        "登记机构印章".to_owned(),
+        "<strong>有效</strong>".to_owned(),
+    ] {
+        assert!(page.body.contains(&expected), "{expected}: {}", page.body);
+    }
+    // 登记员 and 审核人 by the names the accounts carry.
+    let clerk_name = display_name(&app, "gz_clerk");
+    assert!(
+        page.body
+            .contains(&format!("<th>登记员</th><td>{clerk_name}</td>"))
+    );
+    let admin_name = display_name(&app, "gd_admin");
+    assert!(
+        page.body
+            .contains(&format!("<th>审核人</th><td>{admin_name}</td>")),
+        "{}",
+        page.body
+    );
+
+    // The authority and the ministry see it too; another province and another office do not.
+    assert_eq!(admin.get(&certificate).await.status, 200);
+    assert_eq!(
+        app.signed_in("ministry")
+            .await
+            .get(&certificate)
+            .await
+            .status,
+        200
+    );
+    assert_eq!(
+        app.signed_in("bj_admin")
+            .await
+            .get(&certificate)
+            .await
+            .status,
+        404
+    );
+    assert_eq!(
+        app.signed_in("sz_clerk")
+            .await
+            .get(&certificate)
+            .await
+            .status,
+        404
+    );
+}
+
+fn display_name(app: &TestApp, username: &str) -> String {
+    use techreg::db::schema::users;
+    users::table
+        .filter(users::username.eq(username))
+        .select(users::display_name)
+        .first(&mut *app.conn())
+        .unwrap()
+}

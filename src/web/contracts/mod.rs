@@ -3,12 +3,14 @@
 //! rules live in `domain::rules`, the lifecycle in `filing`.
 
 mod attachments;
+mod certificate;
 mod export;
 mod form;
 mod list;
 mod show;
 
 pub use attachments::attachment;
+pub use certificate::certificate;
 pub use export::{csv as export_csv, xlsx as export_xlsx};
 pub use form::{create, edit, new, submit, update};
 pub(super) use list::category_choices;

@@ -45,6 +45,8 @@ struct ShowPage {
     problems: Vec<SummaryItem>,
     warnings: Vec<(&'static str, String)>,
     can_edit: bool,
+    /// A registered contract links to its certificate.
+    has_certificate: bool,
     submitted: String,
     reviews: Vec<ReviewView>,
     /// The decision forms, for a province administrator while the contract waits for review.
@@ -228,6 +230,7 @@ pub(crate) async fn show_page(
         problems,
         warnings,
         can_edit,
+        has_certificate: row.status == Status::Registered && row.registration_number.is_some(),
         submitted: row.submitted_at.map(format_cst).unwrap_or_default(),
         reviews: reviews.into_iter().map(ReviewView::of).collect(),
         can_review,
