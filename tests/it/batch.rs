@@ -546,6 +546,17 @@ pub(crate) fn db_with_offices() -> TestDb {
     test_db
 }
 
+/// A 技术培训 row whose buyer is a natural person (ID number, no representative).
+fn trained_person(row: Row) -> Row {
+    row.set("buyer_name", "张某某")
+        .set("buyer_nature_code", "600")
+        .set("buyer_uscc", &id_number("11010519491231002"))
+        .set("buyer_admin_code", "110105")
+        .set("buyer_representative", "")
+        .amount("20000")
+        .set("non_technical_note", "")
+}
+
 /// Registered history of 2025 with every kind of party and text that needs quoting.
 fn history() -> Vec<Row> {
     vec![
@@ -570,15 +581,13 @@ fn history() -> Vec<Row> {
             .set("buyer_representative", "")
             .set("buyer_contact", "")
             .set("buyer_phone", ""),
-        Row::registered("43", "个人受训", "2025440101000200", "2025-09-09")
-            .set("buyer_name", "张某某")
-            .set("buyer_nature_code", "600")
-            .set("buyer_uscc", &id_number("11010519491231002"))
-            .set("buyer_admin_code", "110105")
-            .set("buyer_representative", "")
-            .amount("20000")
-            .set("non_technical_note", "")
-            .set("is_related", "1"),
+        trained_person(Row::registered(
+            "43",
+            "个人受训",
+            "2025440101000200",
+            "2025-09-09",
+        ))
+        .set("is_related", "1"),
         Row::registered("12", "往年合同", "2024440101000050", "2024-11-30"),
         Row::submitted("11", "待审核合同不导出"),
     ]
@@ -970,19 +979,63 @@ async fn the_ministry_imports_history_and_uploads_are_limited_to_20_mb() {
         "history.xlsx",
         workbook::template(&[
             Row::registered("11", "部级导入", "2025440301000009", "2025-04-01").values(),
+            trained_person(Row::registered(
+                "43",
+                "个人受训",
+                "2025440301000005",
+                "2025-05-06",
+            ))
+            .values(),
             Row::submitted("11", "部级待审核").values(),
         ])
         .unwrap(),
     )
     .await;
     assert_eq!(ok.status, 303, "{}", ok.body);
-    {
+    let imported: i64 = {
+        use techreg::db::schema::contracts;
         let mut conn = app.conn();
         assert_eq!(
             db::registration_counters::next_serial(&mut conn, "440301", 2025).unwrap(),
             10
         );
-    }
+        contracts::table
+            .filter(contracts::project_name.eq("部级导入"))
+            .select(contracts::id)
+            .first(&mut *conn)
+            .unwrap()
+    };
+    // A contract registered before the system has its certificate too, with no approver on
+    // record.
+    let certificate = ministry
+        .get(&format!("/contracts/{imported}/certificate"))
+        .await;
+    assert_eq!(certificate.status, 200);
+    assert!(
+        certificate.body.contains("2025 4403 01 000009")
+            && certificate.body.contains("<th>审核人</th><td>—</td>"),
+        "{}",
+        certificate.body
+    );
+    // A person's ID number is printed masked.
+    let person: i64 = {
+        use techreg::db::schema::contracts;
+        contracts::table
+            .filter(contracts::project_name.eq("个人受训"))
+            .select(contracts::id)
+            .first(&mut *app.conn())
+            .unwrap()
+    };
+    let id = id_number("11010519491231002");
+    let masked = format!("1101{}{}", "*".repeat(10), &id[14..]);
+    let page = ministry
+        .get(&format!("/contracts/{person}/certificate"))
+        .await;
+    assert!(
+        page.body.contains(&masked) && !page.body.contains(&id),
+        "{}",
+        page.body
+    );
 
     let template = ministry.get("/imports/contracts/template.xlsx").await;
     assert_eq!(template.status, 200);

@@ -48,7 +48,8 @@ struct CertificatePage {
     technical: AmountLine,
     office: String,
     clerk: String,
-    approvers: Vec<String>,
+    /// Each approver's name, 、-separated; — for a contract registered before the system.
+    approvers: String,
     registered_on: String,
     status_line: &'static str,
 }
@@ -135,7 +136,11 @@ pub async fn certificate(
         technical: amount(row.technical_fen),
         office: office.map_or_else(|| row.office_code.clone(), |o| o.name),
         clerk: clerk.unwrap_or_else(|| "—".into()),
-        approvers,
+        approvers: if approvers.is_empty() {
+            "—".to_owned()
+        } else {
+            approvers.join("、")
+        },
         registered_on: dates::format_date(registered_on),
         status_line: "有效",
     };
