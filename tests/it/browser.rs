@@ -39,6 +39,26 @@ async fn at_both_widths(
     Ok(())
 }
 
+/// Opens `url`, which answers an error page (`message` in its main part) inside the signed-in
+/// frame (the navigation kept), and screenshots it at both widths as `name`.
+async fn in_the_frame(
+    browser: &webdriver::Browser,
+    url: &str,
+    message: &str,
+    name: &str,
+) -> anyhow::Result<()> {
+    browser.goto(url).await?;
+    let frame = browser
+        .wait_for(".mainnav", DEFAULT_WAIT)
+        .await?
+        .text()
+        .await?;
+    assert!(frame.contains("首页"), "{frame}");
+    let page = browser.find("main").await?.text().await?;
+    assert!(page.contains(message), "{page}");
+    at_both_widths(browser, None, ".mainnav", name).await
+}
+
 #[actix_web::test]
 async fn each_role_signs_in_and_sees_its_own_navigation() -> anyhow::Result<()> {
     let Some(browser) = webdriver::start_browser().await else {
@@ -130,16 +150,14 @@ async fn each_role_signs_in_and_sees_its_own_navigation() -> anyhow::Result<()> 
                 .screenshot(dir.join(format!("home-{username}-{width}.png")))
                 .await?;
         }
-        browser.goto(&app.url("/no/such/page")).await?;
-        let frame = browser
-            .wait_for(".mainnav", DEFAULT_WAIT)
-            .await?
-            .text()
-            .await?;
-        assert!(frame.contains("首页"), "{frame}");
-        let page = browser.find("main").await?.text().await?;
-        assert!(page.contains("页面不存在"), "{page}");
-        at_both_widths(&browser, None, ".mainnav", &format!("not-found-{username}")).await?;
+        let not_found = format!("not-found-{username}");
+        in_the_frame(
+            &browser,
+            &app.url("/no/such/page"),
+            "页面不存在",
+            &not_found,
+        )
+        .await?;
         browser.set_window_size(1280, 900).await?;
         if *username == "gd_admin" {
             browser.goto(&app.url("/admin/users")).await?;
@@ -164,16 +182,13 @@ async fn each_role_signs_in_and_sees_its_own_navigation() -> anyhow::Result<()> 
         }
         if *username == "bj_clerk" {
             // A page the role may not open: refused inside the signed-in frame.
-            browser.goto(&app.url("/audit")).await?;
-            let frame = browser
-                .wait_for(".mainnav", DEFAULT_WAIT)
-                .await?
-                .text()
-                .await?;
-            assert!(frame.contains("首页"), "{frame}");
-            let page = browser.find("main").await?.text().await?;
-            assert!(page.contains("无权访问"), "{page}");
-            at_both_widths(&browser, None, ".mainnav", "forbidden-bj_clerk").await?;
+            in_the_frame(
+                &browser,
+                &app.url("/audit"),
+                "无权访问",
+                "forbidden-bj_clerk",
+            )
+            .await?;
         }
         browser
             .click_and_wait(".userbox button[type=submit]")
