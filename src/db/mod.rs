@@ -4,6 +4,7 @@
 
 pub mod attachments;
 pub mod audit;
+pub mod certificates;
 pub mod contracts;
 pub mod history;
 pub mod import_reports;

@@ -163,6 +163,14 @@ diesel::table! {
 }
 
 diesel::table! {
+    certificates (contract_id) {
+        contract_id -> BigInt,
+        verification_code -> Text,
+        issued_at -> Timestamp,
+    }
+}
+
+diesel::table! {
     attachments (id) {
         id -> BigInt,
         contract_id -> BigInt,
@@ -265,6 +273,7 @@ diesel::joinable!(users -> offices (office_code));
 diesel::joinable!(contracts -> offices (office_code));
 diesel::joinable!(attachments -> contracts (contract_id));
 diesel::joinable!(reviews -> contracts (contract_id));
+diesel::joinable!(certificates -> contracts (contract_id));
 
 diesel::allow_tables_to_appear_in_same_query!(
     authorities,
@@ -277,4 +286,5 @@ diesel::allow_tables_to_appear_in_same_query!(
     contracts,
     attachments,
     reviews,
+    certificates,
 );

@@ -17,3 +17,4 @@ pub mod rules;
 pub mod status;
 pub mod text;
 pub mod uscc;
+pub mod verification;

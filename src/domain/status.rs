@@ -91,6 +91,15 @@ impl Status {
         self == Status::Submitted
     }
 
+    /// The status line of the contract's certificate, for a contract that has one.
+    pub fn certificate_line(self) -> Option<&'static str> {
+        match self {
+            Status::Registered => Some("有效"),
+            Status::Cancelled => Some("已注销"),
+            _ => None,
+        }
+    }
+
     /// Whether the contract counts for the duplicate guard (filed: submitted or registered).
     pub fn is_filed(self) -> bool {
         matches!(self, Status::Submitted | Status::Registered)
@@ -263,6 +272,11 @@ mod tests {
         assert_eq!(decidable, [Status::Submitted]);
         let filed: Vec<Status> = Status::ALL.into_iter().filter(|s| s.is_filed()).collect();
         assert_eq!(filed, [Status::Submitted, Status::Registered]);
+        let certified: Vec<_> = Status::ALL
+            .into_iter()
+            .filter_map(|s| s.certificate_line())
+            .collect();
+        assert_eq!(certified, ["有效", "已注销"]);
     }
 
     #[test]

@@ -16,6 +16,7 @@ pub mod lookup;
 pub mod page;
 pub mod request;
 pub mod review;
+pub mod verify;
 pub mod year_close;
 
 use std::sync::Arc;
@@ -163,6 +164,8 @@ routes! {
     GET "/stats/{year}/close" => year_close::show, Allow::Roles(MINISTRY);
     POST "/stats/{year}/close" => year_close::close, Allow::Roles(MINISTRY);
     POST "/stats/{year}/reopen" => year_close::reopen, Allow::Roles(MINISTRY);
+    GET "/verify" => verify::form, Allow::Public;
+    GET "/verify/{code}" => verify::show, Allow::Public;
     GET "/healthz" => home::healthz, Allow::Public;
     GET "/readyz" => home::readyz, Allow::Public;
     GET "/static/{file}" => home::static_file, Allow::Public;

@@ -67,6 +67,8 @@ const EXPECTED: &[(&str, &str, &[&str])] = &[
     ("POST", "/imports/contracts", IMPORTERS),
     ("GET", "/imports/contracts/template.xlsx", IMPORTERS),
     ("GET", "/imports/reports/{id}.txt", IMPORTERS),
+    ("GET", "/verify", EVERYONE),
+    ("GET", "/verify/{code}", EVERYONE),
     ("GET", "/healthz", EVERYONE),
     ("GET", "/readyz", EVERYONE),
     ("GET", "/static/{file}", EVERYONE),

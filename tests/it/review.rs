@@ -510,6 +510,86 @@ async fn a_registered_contract_has_a_printable_certificate_for_its_office_author
     );
 }
 
+#[actix_web::test]
+async fn a_printed_certificate_is_checked_publicly_by_its_code_showing_number_status_and_date_only()
+{
+    let app = TestApp::demo().await;
+    let clerk = app.signed_in("gz_clerk").await;
+    let id = filed(&clerk, "30", "区域储能产业技术咨询").await;
+    let admin = app.signed_in("gd_admin").await;
+    assert_eq!(decide(&admin, id, "approve", &[]).await.status, 303);
+    let certificate = format!("/contracts/{id}/certificate");
+    let first = clerk.get(&certificate).await;
+    let code = printed_code(&first.body);
+    // Printing again, by anyone allowed, shows the same code.
+    assert_eq!(printed_code(&admin.get(&certificate).await.body), code);
+    assert!(first.body.contains("/verify"), "{}", first.body);
+
+    let anonymous = app.client();
+    let page = anonymous.get(&format!("/verify/{code}")).await;
+    assert_eq!(page.status, 200, "{}", page.body);
+    let year = this_year();
+    let number = format!("{year} 4401 01 000001");
+    assert!(page.body.contains(&number), "{}", page.body);
+    assert!(page.body.contains("有效"));
+    let registered_on: chrono::NaiveDate = {
+        use techreg::db::schema::contracts;
+        contracts::table
+            .find(id)
+            .select(contracts::registered_on.assume_not_null())
+            .first(&mut app.conn())
+            .expect("registered")
+    };
+    assert!(
+        page.body
+            .contains(&registered_on.format("%Y-%m-%d").to_string())
+    );
+    // Nothing else about the contract: no project, no party, no amount.
+    for secret in ["区域储能", "广州智造", "北京未来能源", "1,250,000", "壹佰"] {
+        assert!(
+            !page.body.contains(secret),
+            "{secret} leaked: {}",
+            page.body
+        );
+    }
+    // As typed from paper: lower case, spaces instead of dashes, O for 0.
+    let typed = code.to_lowercase().replace('-', " ").replace('0', "o");
+    let form = anonymous
+        .get(&format!("/verify?code={}", typed.replace(' ', "+")))
+        .await;
+    assert_eq!(form.status, 303);
+    assert_eq!(
+        form.location.as_deref(),
+        Some(format!("/verify/{}", code.replace('-', "")).as_str())
+    );
+    // A code that was never issued, and one that cannot be a code.
+    let unknown = anonymous.get("/verify/0000-0000-0000-0000").await;
+    assert_eq!(unknown.status, 404);
+    assert!(unknown.body.contains("未找到"), "{}", unknown.body);
+    let malformed = anonymous.get("/verify/not-a-code").await;
+    assert_eq!(malformed.status, 422);
+    assert!(malformed.body.contains("验证码格式有误"));
+    assert!(
+        anonymous
+            .get("/verify")
+            .await
+            .body
+            .contains("name=\"code\"")
+    );
+}
+
+/// The verification code a certificate page prints.
+fn printed_code(body: &str) -> String {
+    let after = body
+        .split("<th>验证码</th>")
+        .nth(1)
+        .expect("the certificate prints a verification code");
+    let start = after.find("class=\"mono\">").expect("code") + "class=\"mono\">".len();
+    let code: String = after[start..].chars().take(19).collect();
+    assert_eq!(code.len(), 19, "XXXX-XXXX-XXXX-XXXX: {code}");
+    code
+}
+
 fn display_name(app: &TestApp, username: &str) -> String {
     use techreg::db::schema::users;
     users::table

@@ -2,9 +2,9 @@
 //! (`domain.md` §1.6): what the parties take away, for the contract's office, its authority and
 //! the ministry.
 
-use actix_web::HttpResponse;
 use actix_web::http::StatusCode;
 use actix_web::web;
+use actix_web::{HttpRequest, HttpResponse};
 use askama::Template;
 
 use super::scoped_contract;
@@ -15,6 +15,7 @@ use crate::domain::dates;
 use crate::domain::money::Money;
 use crate::domain::regnum::grouped_text;
 use crate::domain::status::{Decision, Status};
+use crate::domain::verification::VerificationCode;
 use crate::filing;
 use crate::web::page::{CurrentUser, render};
 use crate::web::{AppError, AppState, with_conn};
@@ -52,11 +53,15 @@ struct CertificatePage {
     approvers: String,
     registered_on: String,
     status_line: &'static str,
+    /// Printed grouped; checked at `verify_url`.
+    verification_code: String,
+    verify_url: String,
 }
 
 /// `GET /contracts/{id}/certificate`: the certificate of a registered contract; any other
 /// contract has none (404), as a contract outside the viewer's scope.
 pub async fn certificate(
+    req: HttpRequest,
     state: web::Data<AppState>,
     user: CurrentUser,
     id: web::Path<i64>,
@@ -70,7 +75,8 @@ pub async fn certificate(
         return Err(AppError::NotFound);
     };
     let (contract_id, office_code, created_by) = (row.id, row.office_code.clone(), row.created_by);
-    let (office, clerk, approvers) = with_conn(&state, move |c| {
+    let now = chrono::Utc::now().naive_utc();
+    let (office, clerk, approvers, code) = with_conn(&state, move |c| {
         let clerk = match created_by {
             Some(uid) => db::users::find(c, uid)?.map(|a| a.display_name),
             None => None,
@@ -87,7 +93,8 @@ pub async fn certificate(
             };
             approvers.push(account.map_or(review.reviewer, |a| a.display_name));
         }
-        Ok((db::offices::find(c, &office_code)?, clerk, approvers))
+        let code = db::certificates::issue(c, contract_id, now)?;
+        Ok((db::offices::find(c, &office_code)?, clerk, approvers, code))
     })
     .await?;
     let input = row.input();
@@ -142,7 +149,14 @@ pub async fn certificate(
             approvers.join("、")
         },
         registered_on: dates::format_date(registered_on),
-        status_line: "有效",
+        status_line: row.status.certificate_line().unwrap_or_default(),
+        verification_code: VerificationCode::parse(&code)
+            .map(|c| c.to_string())
+            .unwrap_or(code),
+        verify_url: {
+            let info = req.connection_info();
+            format!("{}://{}/verify", info.scheme(), info.host())
+        },
     };
     render(&page, StatusCode::OK)
 }
