@@ -61,6 +61,7 @@ pub const ACTIONS: &[(&str, &str)] = &[
     ("contract.save", "保存合同草稿"),
     ("contract.submit", "提交合同审核"),
     ("contract.resubmit", "重新提交审核"),
+    ("contract.first_approve", "初审通过"),
     ("contract.approve", "准予登记"),
     ("contract.return", "退回补正"),
     ("contract.refuse", "不予登记"),
@@ -68,6 +69,7 @@ pub const ACTIONS: &[(&str, &str)] = &[
     ("party.update", "更新当事人名录"),
     ("year.close", "关闭年度统计"),
     ("year.reopen", "重新开放年度统计"),
+    ("review_rule.create", "设置审核规则"),
 ];
 
 /// The zh label of an action, for the audit page.
@@ -89,6 +91,7 @@ pub fn object_label(object_type: &str) -> &'static str {
         "history" => "历史统计数据",
         "institution" => "示范机构名单",
         "year" => "统计年度",
+        "review_rule" => "审核规则",
         _ => "对象",
     }
 }

@@ -18,6 +18,7 @@ use crate::domain::role::Role;
 use crate::domain::rules::{self, Checked, RuleContext, Warning};
 use crate::domain::status::Status;
 use crate::domain::{dates, money::Money, text};
+use crate::review;
 
 #[derive(Debug, thiserror::Error)]
 pub enum FilingError {
@@ -201,6 +202,9 @@ pub fn submit(
         write.buyer_party_id = Some(buyer_id);
         write.checklist_confirmed = true;
         write.submitted_at = Some(now);
+        // The review clock starts again with each submission (domain.md §1.4).
+        let rules = db::review_rules::of_authority(c, &authority)?;
+        write.review_due_on = Some(review::due_on(&rules, &write, now));
         let id = store(c, existing, &write, clerk.id, now)?;
         add_uploads(c, id, &s.uploads, clerk.id, now)?;
         let resubmitted = previous
@@ -582,6 +586,7 @@ fn draft_write(
         duplicate_key: None,
         updated_at: now,
         submitted_at: None,
+        review_due_on: None,
     }
 }
 

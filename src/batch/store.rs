@@ -13,9 +13,10 @@ use crate::db::contracts::ContractWrite;
 use crate::db::parties::NewParty;
 use crate::db::{self, DbConn};
 use crate::domain::contract::Party;
+use crate::domain::review_rule::ReviewRule;
 use crate::domain::status::Status;
 use crate::domain::text;
-use crate::filing;
+use crate::{filing, review};
 
 /// Stores the accepted rows: parties, contracts, serial counters, one audit entry.
 pub(super) fn store(
@@ -28,6 +29,13 @@ pub(super) fn store(
 ) -> Result<ImportSummary, Failure> {
     let mut summary = ImportSummary::default();
     let (party_ids, added, updated) = remember_parties(c, actor, accepted, now)?;
+    let mut authorities: Vec<&str> = accepted.iter().map(|a| a.authority.as_str()).collect();
+    authorities.sort_unstable();
+    authorities.dedup();
+    let mut rules = HashMap::with_capacity(authorities.len());
+    for authority in &authorities {
+        rules.insert(*authority, db::review_rules::of_authority(c, authority)?);
+    }
     let set_aside = db::contracts::set_aside_list_indexes(c, accepted.len())?;
     summary.parties_added = added;
     summary.parties_updated = updated;
@@ -35,13 +43,13 @@ pub(super) fn store(
     // A helper thread turns accepted rows into the columns to store while this one writes the
     // previous chunk: the two halves of the work overlap on two cores.
     let (sender, receiver) = std::sync::mpsc::sync_channel::<Vec<ContractWrite>>(2);
-    let party_ids = &party_ids;
+    let (party_ids, rules) = (&party_ids, &rules);
     std::thread::scope(|s| -> Result<(), Failure> {
         s.spawn(move || {
             for chunk in accepted.chunks(WRITE_CHUNK) {
                 let writes = chunk
                     .iter()
-                    .map(|a| contract_write(a, party_ids, now))
+                    .map(|a| contract_write(a, party_ids, rules, now))
                     .collect();
                 if sender.send(writes).is_err() {
                     break; // the writer stopped on an error
@@ -77,9 +85,6 @@ pub(super) fn store(
         db::registration_counters::move_past(c, office, year, serial)?;
     }
 
-    let mut authorities: Vec<&str> = accepted.iter().map(|a| a.authority.as_str()).collect();
-    authorities.sort_unstable();
-    authorities.dedup();
     db::audit::record(
         c,
         actor,
@@ -113,6 +118,7 @@ const WRITE_CHUNK: usize = 1_000;
 fn contract_write(
     a: &Accepted,
     party_ids: &HashMap<String, i64>,
+    rules: &HashMap<&str, Vec<ReviewRule>>,
     now: NaiveDateTime,
 ) -> ContractWrite {
     let status = if a.registration.is_some() {
@@ -128,7 +134,13 @@ fn contract_write(
             w.registration_number = Some(n.to_string());
             w.registered_on = Some(*on);
         }
-        None => w.submitted_at = Some(now),
+        None => {
+            let versions = rules
+                .get(a.authority.as_str())
+                .map_or(&[][..], Vec::as_slice);
+            w.submitted_at = Some(now);
+            w.review_due_on = Some(review::due_on(versions, &w, now));
+        }
     }
     w
 }

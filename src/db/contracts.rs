@@ -20,6 +20,8 @@ pub struct ContractRow {
     pub data: ContractWrite,
     pub created_by: Option<i64>,
     pub created_at: NaiveDateTime,
+    /// Who gave the first of two approvals of a large contract that waits for the second.
+    pub first_approved_by: Option<i64>,
 }
 
 /// A row reads as its columns: `row.project_name` rather than `row.data.project_name`.
@@ -158,6 +160,8 @@ pub struct ContractWrite {
     pub duplicate_key: Option<String>,
     pub updated_at: NaiveDateTime,
     pub submitted_at: Option<NaiveDateTime>,
+    /// The last day on which the review of the current submission is in time.
+    pub review_due_on: Option<NaiveDate>,
 }
 
 #[derive(Debug, Clone, Insertable)]
@@ -213,6 +217,7 @@ pub struct Decided {
     pub registered_on: Option<NaiveDate>,
     pub review_note: Option<String>,
     pub updated_at: NaiveDateTime,
+    pub first_approved_by: Option<i64>,
 }
 
 /// Records a decision on a contract that still waits for review at `expected_version`;
@@ -234,21 +239,35 @@ pub fn record_decision(
     Ok(n == 1)
 }
 
-/// How many contracts of an authority wait for review, and how many of them were submitted
-/// before `overdue_before`.
+/// What waits for an authority's review.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+pub struct Waiting {
+    pub all: i64,
+    /// Of those, approved once and waiting for the second review.
+    pub second: i64,
+    /// Of those, past their review deadline on `today`.
+    pub overdue: i64,
+}
+
+/// How many contracts of an authority wait for review, at the second step, and overdue.
 pub fn waiting_counts(
     conn: &mut DbConn,
     authority: &str,
-    overdue_before: NaiveDateTime,
-) -> QueryResult<(i64, i64)> {
+    today: NaiveDate,
+) -> QueryResult<Waiting> {
     let scope = Scope::Authority(authority.to_owned());
     let waiting = || in_status(scoped(&scope), Status::Submitted);
-    let all = waiting().count().get_result(conn)?;
-    let overdue = waiting()
-        .filter(contracts::submitted_at.lt(overdue_before))
-        .count()
-        .get_result(conn)?;
-    Ok((all, overdue))
+    Ok(Waiting {
+        all: waiting().count().get_result(conn)?,
+        second: waiting()
+            .filter(contracts::first_approved_by.is_not_null())
+            .count()
+            .get_result(conn)?,
+        overdue: waiting()
+            .filter(contracts::review_due_on.lt(today))
+            .count()
+            .get_result(conn)?,
+    })
 }
 
 /// When the contract of the scope that has waited longest for review was submitted.
@@ -261,9 +280,15 @@ pub fn oldest_waiting_since(
         .first(conn)
 }
 
-/// The contract of the scope that has waited longest for review (the head of the queue).
-pub fn next_waiting(conn: &mut DbConn, scope: &Scope) -> QueryResult<Option<i64>> {
+/// The contract of the scope that has waited longest for review (the head of the queue),
+/// leaving out those waiting for a second review after `reviewer`'s own first approval.
+pub fn next_waiting(conn: &mut DbConn, scope: &Scope, reviewer: i64) -> QueryResult<Option<i64>> {
     in_status(scoped(scope), Status::Submitted)
+        .filter(
+            contracts::first_approved_by
+                .is_null()
+                .or(contracts::first_approved_by.ne(reviewer)),
+        )
         .order(contracts::id.asc())
         .select(contracts::id)
         .first(conn)
@@ -349,6 +374,8 @@ pub struct ContractFilter {
     pub max_total_fen: Option<i64>,
     /// Already normalised (`domain::text::normalise_name`): matched inside project and party names.
     pub text: Option<String>,
+    /// Waiting contracts at their second review (true) or at their first (false).
+    pub second_review: Option<bool>,
 }
 
 /// Orders of the contract list; each pages by keyset (sort value, id), never by offset.
@@ -553,6 +580,11 @@ fn filtered<'a>(scope: &Scope, filter: &ContractFilter) -> contracts::BoxedQuery
     }
     if let Some(f) = filter.max_total_fen {
         q = q.filter(contracts::total_fen.le(f));
+    }
+    match filter.second_review {
+        Some(true) => q = q.filter(contracts::first_approved_by.is_not_null()),
+        Some(false) => q = q.filter(contracts::first_approved_by.is_null()),
+        None => {}
     }
     q
 }

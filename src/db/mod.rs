@@ -12,6 +12,7 @@ pub mod institutions;
 pub mod offices;
 pub mod parties;
 pub mod registration_counters;
+pub mod review_rules;
 pub mod reviews;
 pub mod schema;
 pub mod sessions;

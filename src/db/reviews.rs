@@ -22,6 +22,8 @@ pub struct ReviewRow {
     pub reviewer: String,
     pub contract_version: i32,
     pub decided_at: NaiveDateTime,
+    /// `first` for the first of two approvals, else `final`.
+    pub stage: String,
 }
 
 #[derive(Debug, Clone, Insertable)]
@@ -36,6 +38,7 @@ pub struct NewReview<'a> {
     pub reviewer: &'a str,
     pub contract_version: i32,
     pub decided_at: NaiveDateTime,
+    pub stage: &'a str,
 }
 
 pub fn insert(conn: &mut DbConn, new: &NewReview<'_>) -> QueryResult<usize> {

@@ -159,6 +159,20 @@ diesel::table! {
         created_at -> Timestamp,
         updated_at -> Timestamp,
         submitted_at -> Nullable<Timestamp>,
+        first_approved_by -> Nullable<BigInt>,
+        review_due_on -> Nullable<Date>,
+    }
+}
+
+diesel::table! {
+    review_rules (id) {
+        id -> BigInt,
+        authority_code -> Text,
+        effective_from -> Date,
+        second_review_fen -> BigInt,
+        deadline -> Text,
+        created_by -> Nullable<BigInt>,
+        created_at -> Timestamp,
     }
 }
 
@@ -205,6 +219,7 @@ diesel::table! {
         reviewer -> Text,
         contract_version -> Integer,
         decided_at -> Timestamp,
+        stage -> Text,
     }
 }
 
@@ -287,4 +302,5 @@ diesel::allow_tables_to_appear_in_same_query!(
     attachments,
     reviews,
     certificates,
+    review_rules,
 );

@@ -51,6 +51,14 @@ const ACCOUNTS: &[(&str, &str, &str, &str, &str, &str)] = &[
         "省级管理员：北京市",
     ),
     (
+        "bj_admin2",
+        "北京市科委复审员",
+        "province_admin",
+        "",
+        "110000",
+        "省级管理员：北京市（第二位，可复审大额合同）",
+    ),
+    (
         "gd_admin",
         "广东省科技厅管理员",
         "province_admin",

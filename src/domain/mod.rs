@@ -12,6 +12,7 @@ pub mod id_card;
 pub mod money;
 pub mod office_code;
 pub mod regnum;
+pub mod review_rule;
 pub mod role;
 pub mod rules;
 pub mod status;

@@ -2,16 +2,21 @@
 //! decisions that move it. Pure: who may decide and how it is stored live in `review`.
 //!
 //! ```text
-//! draft ──submit──▶ submitted ──approve──▶ registered
-//!   ▲                │     │
-//!   │             return  refuse
-//!   │                ▼     ▼
-//!   └── returned ◀───┘   refused
-//!       (edit, resubmit)
+//!                     ┌──────── submitted ────────┐
+//! draft ──submit──▶   │ 初审 ──approve (large)──▶ 复审 │ ──approve──▶ registered
+//!   ▲                 └───────────────────────────┘
+//!   │                    │ return         │ refuse
+//!   │                    ▼                ▼
+//!   └──── returned ◀─────┘             refused
+//!       (edit, resubmit: both steps again)
 //! ```
+//!
+//! A contract whose 技术交易额 is at or above its authority's threshold (`review_rule`) is
+//! approved twice, by two different administrators; below it one approval registers it.
 
 use crate::catalog::refusal;
 use crate::domain::field_errors::FieldErrors;
+use crate::domain::role::Role;
 use crate::domain::text;
 
 /// A contract's state. Stored as its name (`as_str`) in `contracts.status`.
@@ -116,11 +121,6 @@ impl std::fmt::Display for Status {
 /// year of their registration date. Unregistered, refused, returned and cancelled ones are not.
 pub const COUNTED: [Status; 1] = [Status::Registered];
 
-/// Days within which a submitted contract should be decided (2000 办法 art. 11: 30 days after
-/// the application is accepted; newer rules shorten it to 15 working days). Submissions older
-/// than this are overdue.
-pub const DEADLINE_DAYS: i64 = 30;
-
 /// A reviewer's decision on a submitted contract.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Decision {
@@ -167,6 +167,88 @@ impl Decision {
             Decision::Refuse => Status::Refused,
         }
     }
+}
+
+/// Where a contract that waits for review stands.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Step {
+    /// 待初审: the first (for a contract below the threshold, the only) review.
+    First,
+    /// 初审通过, 待复审: approved once, waiting for another administrator's final approval.
+    Second { first_approver: i64 },
+}
+
+impl Step {
+    /// The step of a waiting contract from who gave its first approval, if anyone did.
+    pub fn of(first_approved_by: Option<i64>) -> Step {
+        match first_approved_by {
+            None => Step::First,
+            Some(first_approver) => Step::Second { first_approver },
+        }
+    }
+
+    pub fn label(self) -> &'static str {
+        match self {
+            Step::First => "初审",
+            Step::Second { .. } => "复审",
+        }
+    }
+}
+
+/// What a permitted decision does to a waiting contract.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Transition {
+    /// 初审通过: no number yet; the contract waits for the second review.
+    FirstApproval,
+    /// 准予登记: registered with its number.
+    Registration,
+    /// 退回补正: back to the office; once resubmitted, both steps again.
+    Return,
+    /// 不予登记: final.
+    Refusal,
+}
+
+/// Why a decision is not permitted.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, thiserror::Error)]
+pub enum NotPermitted {
+    #[error("只有省级管理员可以审核合同")]
+    NotAReviewer,
+    #[error("此合同不在待审核状态")]
+    NotWaiting,
+    #[error("初审与复审须由两位不同的管理员完成：您已作出初审，请由本省另一位管理员复审")]
+    SameApprover,
+    #[error("只有系统管理员可以设置审核规则")]
+    NotASysadmin,
+}
+
+/// The state machine of the review: what `decision` by account `reviewer` (of `role`) does to
+/// a contract in `status` at `step`, where `large` says whether its 技术交易额 reaches the
+/// second-review threshold in force today. Scope (the reviewer's authority) is checked by
+/// the caller, which finds no contract outside it.
+pub fn transition(
+    role: Role,
+    reviewer: i64,
+    status: Status,
+    step: Step,
+    decision: Decision,
+    large: bool,
+) -> Result<Transition, NotPermitted> {
+    if role != Role::ProvinceAdmin {
+        return Err(NotPermitted::NotAReviewer);
+    }
+    if !status.awaits_review() {
+        return Err(NotPermitted::NotWaiting);
+    }
+    Ok(match (decision, step) {
+        (Decision::Return, _) => Transition::Return,
+        (Decision::Refuse, _) => Transition::Refusal,
+        (Decision::Approve, Step::First) if large => Transition::FirstApproval,
+        (Decision::Approve, Step::First) => Transition::Registration,
+        (Decision::Approve, Step::Second { first_approver }) if first_approver == reviewer => {
+            return Err(NotPermitted::SameApprover);
+        }
+        (Decision::Approve, Step::Second { .. }) => Transition::Registration,
+    })
 }
 
 /// Longest reason kept, in characters.
@@ -288,6 +370,79 @@ mod tests {
         assert_eq!(Decision::Approve.outcome(), Status::Registered);
         assert_eq!(Decision::Return.outcome(), Status::Returned);
         assert_eq!(Decision::Refuse.outcome(), Status::Refused);
+    }
+
+    #[test]
+    fn only_province_admins_decide_and_only_on_waiting_contracts() {
+        let decisions = [Decision::Approve, Decision::Return, Decision::Refuse];
+        for role in Role::ALL {
+            for status in Status::ALL {
+                for step in [Step::First, Step::Second { first_approver: 7 }] {
+                    for decision in decisions {
+                        for large in [false, true] {
+                            let t = transition(role, 8, status, step, decision, large);
+                            match (role, status) {
+                                (Role::ProvinceAdmin, Status::Submitted) => assert!(t.is_ok()),
+                                (Role::ProvinceAdmin, _) => {
+                                    assert_eq!(t, Err(NotPermitted::NotWaiting), "{status}")
+                                }
+                                _ => assert_eq!(t, Err(NotPermitted::NotAReviewer), "{role:?}"),
+                            }
+                        }
+                    }
+                }
+            }
+        }
+    }
+
+    #[test]
+    fn large_contracts_are_approved_twice_by_two_administrators() {
+        let admin = Role::ProvinceAdmin;
+        let go = |step, decision, large, who| {
+            transition(admin, who, Status::Submitted, step, decision, large)
+        };
+        let second = Step::Second { first_approver: 1 };
+        assert_eq!(
+            go(Step::First, Decision::Approve, false, 1),
+            Ok(Transition::Registration)
+        );
+        assert_eq!(
+            go(Step::First, Decision::Approve, true, 1),
+            Ok(Transition::FirstApproval)
+        );
+        assert_eq!(
+            go(second, Decision::Approve, true, 1),
+            Err(NotPermitted::SameApprover)
+        );
+        assert_eq!(
+            go(second, Decision::Approve, true, 2),
+            Ok(Transition::Registration)
+        );
+        // At the second step the threshold no longer matters: it was passed at the first.
+        assert_eq!(
+            go(second, Decision::Approve, false, 2),
+            Ok(Transition::Registration)
+        );
+        assert_eq!(
+            go(second, Decision::Approve, false, 1),
+            Err(NotPermitted::SameApprover)
+        );
+        // Returning and refusing stay open at both steps, to either administrator.
+        for step in [Step::First, second] {
+            for who in [1, 2] {
+                assert_eq!(
+                    go(step, Decision::Return, true, who),
+                    Ok(Transition::Return)
+                );
+                assert_eq!(
+                    go(step, Decision::Refuse, true, who),
+                    Ok(Transition::Refusal)
+                );
+            }
+        }
+        assert_eq!(Step::of(None), Step::First);
+        assert_eq!(Step::of(Some(1)), second);
+        assert_eq!((Step::First.label(), second.label()), ("初审", "复审"));
     }
 
     #[test]

@@ -79,7 +79,7 @@ impl From<ReviewError> for AppError {
         match e {
             ReviewError::Invalid(errors) => invalid(&errors),
             ReviewError::NotFound => AppError::NotFound,
-            ReviewError::Forbidden(m) => AppError::Refused(m.into()),
+            ReviewError::Forbidden(m) => AppError::Refused(m.to_string()),
             ReviewError::Stale { .. } => {
                 AppError::Refused("此合同已被处理或修改，请刷新后查看。".into())
             }

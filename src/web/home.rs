@@ -6,8 +6,10 @@ use askama::Template;
 use super::page::{Ctx, CurrentUser, html};
 use super::{AppError, AppState, with_conn};
 use crate::db;
+use crate::db::contracts::Waiting;
+use crate::domain::dates;
 use crate::domain::role::Role;
-use crate::domain::status::{DEADLINE_DAYS, Status};
+use crate::domain::status::Status;
 
 #[derive(Template)]
 #[template(path = "home.html")]
@@ -21,11 +23,10 @@ struct HomePage {
     drafts: i64,
     returned: i64,
     submitted: i64,
-    /// A province's queue: its size, how many are past the deadline, and the longest wait.
-    waiting: i64,
-    overdue: i64,
+    /// A province's queue: its size, the second reviews and the overdue among it, and the
+    /// longest wait.
+    waiting: Waiting,
     oldest_days: Option<i64>,
-    deadline_days: i64,
 }
 
 pub async fn home(
@@ -58,16 +59,15 @@ pub async fn home(
             ),
             _ => (0, 0, 0),
         };
-        let (waiting, overdue, oldest_days) = match (&account.role, &account.authority_code) {
+        let (waiting, oldest_days) = match (&account.role, &account.authority_code) {
             (Role::ProvinceAdmin, Some(authority)) => {
-                let overdue_before = now - chrono::Duration::days(DEADLINE_DAYS);
-                let (waiting, overdue) =
-                    db::contracts::waiting_counts(c, authority, overdue_before)?;
+                let today = dates::today_cst(now.and_utc());
+                let waiting = db::contracts::waiting_counts(c, authority, today)?;
                 let oldest = db::contracts::oldest_waiting_since(c, &scope)?
                     .map(|since| (now - since).num_days().max(0));
-                (waiting, overdue, oldest)
+                (waiting, oldest)
             }
-            _ => (0, 0, None),
+            _ => (Waiting::default(), None),
         };
         Ok(HomePage {
             ctx,
@@ -79,9 +79,7 @@ pub async fn home(
             returned,
             submitted,
             waiting,
-            overdue,
             oldest_days,
-            deadline_days: DEADLINE_DAYS,
         })
     })
     .await?;

@@ -16,6 +16,7 @@ pub mod lookup;
 pub mod page;
 pub mod request;
 pub mod review;
+pub mod review_rules;
 pub mod verify;
 pub mod year_close;
 
@@ -85,6 +86,7 @@ pub struct RouteAccess {
 const ADMINS: &[Role] = &[Role::Sysadmin, Role::ProvinceAdmin];
 const AUDITORS: &[Role] = &[Role::ProvinceAdmin, Role::Ministry];
 const MINISTRY: &[Role] = &[Role::Ministry];
+const SYSADMINS: &[Role] = &[Role::Sysadmin];
 const CLERKS: &[Role] = &[Role::Clerk];
 const REVIEWERS: &[Role] = &[Role::ProvinceAdmin];
 const CONTRACT_READERS: &[Role] = &[Role::Clerk, Role::ProvinceAdmin, Role::Ministry];
@@ -137,6 +139,8 @@ routes! {
     POST "/admin/users/{id}/disable" => admin::user_disable, Allow::Roles(ADMINS);
     POST "/admin/users/{id}/enable" => admin::user_enable, Allow::Roles(ADMINS);
     POST "/admin/users/{id}/password" => admin::user_password, Allow::Roles(ADMINS);
+    GET "/admin/review-rules" => review_rules::index, Allow::Roles(SYSADMINS);
+    POST "/admin/review-rules" => review_rules::create, Allow::Roles(SYSADMINS);
     GET "/audit" => audit::index, Allow::Roles(AUDITORS);
     // Before any `/stats/{year}` route, so that no year pattern takes this path.
     GET "/stats/institutions" => institutions::search, Allow::Roles(INSTITUTION_READERS);

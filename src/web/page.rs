@@ -119,6 +119,7 @@ impl Ctx {
                 ("/", "首页"),
                 ("/admin/offices", "登记机构"),
                 ("/admin/users", "账号管理"),
+                ("/admin/review-rules", "审核规则"),
             ],
         };
         items
@@ -236,12 +237,16 @@ fn fixed_notice(code: &str) -> Option<&'static str> {
         "password_reset" => "密码已重置。该账号下次登录时需修改密码。",
         "office_created" => "登记机构已创建。",
         "office_updated" => "登记机构已保存。",
+        "review_rule_created" => "审核规则版本已保存。",
         "logged_out" => "您已安全退出。",
         "contract_saved" => "草稿已保存。",
         "contract_submitted" => "合同已提交审核。",
         "contract_stale" => "合同已被他人修改，请查看当前内容后再操作。",
         "contracts_imported" => "批量导入完成。",
         "contract_approved" => "合同已准予登记，登记编号已分配。",
+        "contract_first_approved" => {
+            "初审已通过。该合同技术交易额达到复审标准，待本省另一位管理员复审后登记。"
+        }
         "contract_returned" => "合同已退回登记机构补正。",
         "contract_refused" => "已作出不予登记的决定。",
         "year_closed" => "年度统计已关闭，全部统计表已冻结。",

@@ -11,10 +11,11 @@ use super::contracts::{ReviewPanel, category_choices, show_page};
 use super::page::{Ctx, CurrentUser, approved_notice, format_cst, html, page_link, see_other};
 use super::{AppError, AppState, with_conn};
 use crate::catalog::category;
-use crate::db::contracts::{ContractFilter, Cursor, Sort};
+use crate::db::contracts::{ContractFilter, Cursor, Sort, Waiting};
 use crate::db::{self};
+use crate::domain::dates;
 use crate::domain::money::Money;
-use crate::domain::status::{DEADLINE_DAYS, Decision, Ruling, Status};
+use crate::domain::status::{Decision, NotPermitted, Ruling, Status, Step, Transition};
 use crate::domain::text;
 use crate::review::{self, ReviewError};
 
@@ -28,6 +29,9 @@ pub struct QueueQuery {
     category: String,
     #[serde(default)]
     q: String,
+    /// `first` or `second`: the contracts at that review step; empty for both.
+    #[serde(default)]
+    step: String,
     #[serde(default)]
     after: String,
 }
@@ -43,6 +47,11 @@ struct QueueRow {
     total_wan: String,
     submitted: String,
     waiting_days: i64,
+    /// 初审, or 复审 with who gave the first approval.
+    step: &'static str,
+    first_approver: Option<String>,
+    /// The last day of the review deadline.
+    due: String,
     overdue: bool,
 }
 
@@ -54,9 +63,7 @@ struct QueuePage {
     rows: Vec<QueueRow>,
     offices: Vec<(String, String)>,
     categories: Vec<(&'static str, String)>,
-    waiting: i64,
-    overdue: i64,
-    deadline_days: i64,
+    waiting: Waiting,
     next_link: Option<String>,
     first_link: Option<String>,
 }
@@ -71,37 +78,50 @@ pub async fn queue(
     let account = user.account.clone();
     let authority = account.authority_code.clone().ok_or(AppError::Forbidden)?;
     let now = db::now();
-    let overdue_before = now - chrono::Duration::days(DEADLINE_DAYS);
+    let today = dates::today_cst(now.and_utc());
     let filter = ContractFilter {
         status: Some(Status::Submitted),
         office: Some(query.office.trim().to_owned()).filter(|o| !o.is_empty()),
         category: Some(query.category.trim().to_owned())
             .filter(|c| category::is_leaf(c) || category::category(c).is_some()),
         text: Some(text::normalise_name(&query.q)).filter(|t| !t.is_empty()),
+        second_review: match query.step.as_str() {
+            "first" => Some(false),
+            "second" => Some(true),
+            _ => None,
+        },
         ..Default::default()
     };
     let after = query.after.trim().parse().ok().map(Cursor::Id);
     let scope = account.scope();
-    let (rows, next, offices, (waiting, overdue)) = with_conn(&state, move |c| {
+    let (rows, next, offices, waiting, approvers) = with_conn(&state, move |c| {
         let (rows, next) =
             db::contracts::list(c, &scope, &filter, Sort::Oldest, after.as_ref(), PER_PAGE)?;
         let offices = db::offices::list(c, &scope)?
             .into_iter()
             .map(|o| (o.code, o.name))
             .collect::<Vec<_>>();
-        let counts = db::contracts::waiting_counts(c, &authority, overdue_before)?;
-        Ok((rows, next, offices, counts))
+        let waiting = db::contracts::waiting_counts(c, &authority, today)?;
+        let mut approvers: Vec<(i64, String)> = Vec::new();
+        for uid in rows.iter().filter_map(|r| r.first_approved_by) {
+            if !approvers.iter().any(|(id, _)| *id == uid)
+                && let Some(a) = db::users::find(c, uid)?
+            {
+                approvers.push((uid, a.display_name));
+            }
+        }
+        Ok((rows, next, offices, waiting, approvers))
     })
     .await?;
     let rows = rows
         .into_iter()
         .map(|r| {
             let submitted_at = r.submitted_at.unwrap_or(r.updated_at);
-            let waiting_days = days_waiting(submitted_at, now);
             let office_name = offices
                 .iter()
                 .find(|(code, _)| *code == r.office_code)
                 .map_or_else(|| r.office_code.clone(), |(_, name)| name.clone());
+            let step = Step::of(r.first_approved_by);
             QueueRow {
                 office_name,
                 id: r.id,
@@ -113,8 +133,17 @@ pub async fn queue(
                     .map(|f| Money::from_fen(f).wan_yuan(2))
                     .unwrap_or_else(|| "—".to_owned()),
                 submitted: format_cst(submitted_at),
-                overdue: waiting_days >= DEADLINE_DAYS,
-                waiting_days,
+                waiting_days: days_waiting(submitted_at, now),
+                step: step.label(),
+                first_approver: match step {
+                    Step::Second { first_approver } => approvers
+                        .iter()
+                        .find(|(id, _)| *id == first_approver)
+                        .map(|(_, name)| name.clone()),
+                    Step::First => None,
+                },
+                due: r.review_due_on.map(dates::format_date).unwrap_or_default(),
+                overdue: r.review_due_on.is_some_and(|d| d < today),
                 project_name: r.data.project_name,
                 office_code: r.data.office_code,
                 seller_name: r.data.seller_name,
@@ -125,6 +154,7 @@ pub async fn queue(
         ("office", query.office.as_str()),
         ("category", query.category.as_str()),
         ("q", query.q.as_str()),
+        ("step", query.step.as_str()),
     ];
     let link = |after: Option<String>| page_link("/review", &filters, after.map(|a| ("after", a)));
     let next_link = next.map(|c| match c {
@@ -139,8 +169,6 @@ pub async fn queue(
         offices,
         categories: category_choices(),
         waiting,
-        overdue,
-        deadline_days: DEADLINE_DAYS,
         next_link,
         first_link,
     })
@@ -211,29 +239,39 @@ async fn decide_on(
     match result {
         Ok(outcome) => {
             // On to the next contract of the queue; back to this one when none is left.
-            let scope = user.account.scope();
-            let next =
-                with_conn(&state, move |c| Ok(db::contracts::next_waiting(c, &scope)?)).await?;
+            let (scope, me) = (user.account.scope(), user.account.id);
+            let next = with_conn(&state, move |c| {
+                Ok(db::contracts::next_waiting(c, &scope, me)?)
+            })
+            .await?;
             let location = format!("/contracts/{}", next.unwrap_or(id));
-            let notice = match (outcome.decision, &outcome.registration_number) {
-                (Decision::Approve, Some(n)) => approved_notice(&n.to_string()),
-                (Decision::Approve, None) => "contract_approved".to_owned(),
-                (Decision::Return, _) => "contract_returned".to_owned(),
-                (Decision::Refuse, _) => "contract_refused".to_owned(),
+            let notice = match (outcome.transition, &outcome.registration_number) {
+                (Transition::Registration, Some(n)) => approved_notice(&n.to_string()),
+                (Transition::Registration, None) => "contract_approved".to_owned(),
+                (Transition::FirstApproval, _) => "contract_first_approved".to_owned(),
+                (Transition::Return, _) => "contract_returned".to_owned(),
+                (Transition::Refusal, _) => "contract_refused".to_owned(),
             };
             Ok(see_other(&location, Some(&notice), secure))
         }
+        // The contract page again, with what went wrong next to the decision forms.
         Err(ReviewError::Invalid(errors)) => {
             let row = super::contracts::scoped_contract(&state, &user.account, id).await?;
+            let panel = panel(errors, None);
             show_page(
                 &state,
                 ctx,
                 &user,
                 row,
-                panel(errors, None),
+                panel,
                 StatusCode::UNPROCESSABLE_ENTITY,
             )
             .await
+        }
+        Err(ReviewError::Forbidden(why @ NotPermitted::SameApprover)) => {
+            let row = super::contracts::scoped_contract(&state, &user.account, id).await?;
+            let panel = panel(Default::default(), Some(why.to_string()));
+            show_page(&state, ctx, &user, row, panel, StatusCode::FORBIDDEN).await
         }
         Err(ReviewError::Stale { current }) => {
             let message = format!(
@@ -242,15 +280,8 @@ async fn decide_on(
                 current.version,
                 decision.label()
             );
-            show_page(
-                &state,
-                ctx,
-                &user,
-                *current,
-                panel(Default::default(), Some(message)),
-                StatusCode::CONFLICT,
-            )
-            .await
+            let panel = panel(Default::default(), Some(message));
+            show_page(&state, ctx, &user, *current, panel, StatusCode::CONFLICT).await
         }
         Err(e) => Err(e.into()),
     }

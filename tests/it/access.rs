@@ -22,6 +22,7 @@ const CLERKS: &[&str] = &["clerk"];
 const IMPORTERS: &[&str] = &["clerk", "ministry"];
 const REVIEWERS: &[&str] = &["province_admin"];
 const MINISTRY: &[&str] = &["ministry"];
+const SYSADMINS: &[&str] = &["sysadmin"];
 
 /// Who may use each route: written out by hand, independent of the application's own table.
 const EXPECTED: &[(&str, &str, &[&str])] = &[
@@ -42,6 +43,8 @@ const EXPECTED: &[(&str, &str, &[&str])] = &[
     ("POST", "/admin/users/{id}/disable", ADMINS),
     ("POST", "/admin/users/{id}/enable", ADMINS),
     ("POST", "/admin/users/{id}/password", ADMINS),
+    ("GET", "/admin/review-rules", SYSADMINS),
+    ("POST", "/admin/review-rules", SYSADMINS),
     ("GET", "/audit", AUDITORS),
     ("GET", "/stats/institutions", AUDITORS),
     ("GET", "/stats/close", MINISTRY),

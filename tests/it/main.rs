@@ -19,6 +19,7 @@ mod list;
 mod migrations;
 mod report;
 mod review;
+mod second_review;
 mod support;
 mod webdriver;
 mod year_close;

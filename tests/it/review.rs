@@ -9,7 +9,7 @@ use crate::contracts::{id_of, post_contract, valid_fields};
 use crate::support::{Client, Page, TestApp};
 
 /// Files one contract of `category` as gz_clerk (office 440101) and returns its id.
-async fn filed(clerk: &Client<'_>, category: &str, project: &str) -> i64 {
+pub(crate) async fn filed(clerk: &Client<'_>, category: &str, project: &str) -> i64 {
     let res = post_contract(
         clerk,
         "/contracts",
@@ -23,13 +23,18 @@ async fn filed(clerk: &Client<'_>, category: &str, project: &str) -> i64 {
 }
 
 /// Posts a decision with the token and version of the contract page the reviewer sees.
-async fn decide(admin: &Client<'_>, id: i64, decision: &str, fields: &[(&str, &str)]) -> Page {
+pub(crate) async fn decide(
+    admin: &Client<'_>,
+    id: i64,
+    decision: &str,
+    fields: &[(&str, &str)],
+) -> Page {
     let page = admin.get(&format!("/contracts/{id}")).await;
     let version = version_on(&page);
     decide_at(admin, id, decision, &version, fields).await
 }
 
-async fn decide_at(
+pub(crate) async fn decide_at(
     admin: &Client<'_>,
     id: i64,
     decision: &str,
@@ -49,7 +54,7 @@ async fn decide_at(
 }
 
 /// The version the decision forms on a contract page carry.
-fn version_on(page: &Page) -> String {
+pub(crate) fn version_on(page: &Page) -> String {
     let marker = "name=\"version\" value=\"";
     let start = page
         .body
@@ -60,7 +65,7 @@ fn version_on(page: &Page) -> String {
     page.body[start..start + end].to_owned()
 }
 
-fn status_of(app: &TestApp, id: i64) -> (String, i32, Option<String>) {
+pub(crate) fn status_of(app: &TestApp, id: i64) -> (String, i32, Option<String>) {
     contracts::table
         .find(id)
         .select((
@@ -72,7 +77,7 @@ fn status_of(app: &TestApp, id: i64) -> (String, i32, Option<String>) {
         .unwrap()
 }
 
-fn this_year() -> i32 {
+pub(crate) fn this_year() -> i32 {
     techreg::domain::dates::today_cst(chrono::Utc::now()).year()
 }
 
@@ -400,13 +405,18 @@ async fn home_pages_show_each_role_what_waits_for_it() {
     assert!(queue.contains("<p class=\"big-number\">1</p>"), "{queue}");
     assert!(queue.contains("等待最久的已 0 天"), "{queue}");
     assert!(!queue.contains("办理期限"), "{queue}");
+    // Submitted 40 days ago, under the default 30 days its deadline passed ten days ago.
+    let forty_days_ago = techreg::db::now() - chrono::Duration::days(40);
     diesel::update(contracts::table.find(waiting))
-        .set(contracts::submitted_at.eq(techreg::db::now() - chrono::Duration::days(40)))
+        .set((
+            contracts::submitted_at.eq(forty_days_ago),
+            contracts::review_due_on.eq(forty_days_ago.date() + chrono::Duration::days(30)),
+        ))
         .execute(&mut *app.conn())
         .unwrap();
     let queue = card(&admin.get("/").await.body, "合同审核");
     assert!(queue.contains("等待最久的已 40 天"), "{queue}");
-    assert!(queue.contains("1 份已超过 30 天的办理期限"), "{queue}");
+    assert!(queue.contains("1 份已超过办理期限"), "{queue}");
 
     // The ministry's home links to everything it does.
     let ministry = app.signed_in("ministry").await;
@@ -590,7 +600,7 @@ fn printed_code(body: &str) -> String {
     code
 }
 
-fn display_name(app: &TestApp, username: &str) -> String {
+pub(crate) fn display_name(app: &TestApp, username: &str) -> String {
     use techreg::db::schema::users;
     users::table
         .filter(users::username.eq(username))

@@ -81,10 +81,12 @@ pub async fn certificate(
             Some(uid) => db::users::find(c, uid)?.map(|a| a.display_name),
             None => None,
         };
-        // Each approval on record, by the approver's name (a second review adds a second).
+        // Each approval of the round that registered the contract (a second review adds a
+        // second), by the approver's name; a return ended any earlier round.
         let mut approvers = Vec::new();
         for review in db::reviews::for_contract(c, contract_id)? {
             if review.decision != Decision::Approve.as_str() {
+                approvers.clear();
                 continue;
             }
             let account = match review.reviewer_id {

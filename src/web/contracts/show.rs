@@ -18,10 +18,10 @@ use crate::domain::fields::{Kind, Section};
 use crate::domain::money::Money;
 use crate::domain::office_code::OfficeCode;
 use crate::domain::regnum::grouped_text;
+use crate::domain::review_rule;
 use crate::domain::role::Role;
 use crate::domain::rules::{self, RuleContext};
-use crate::domain::status::Decision;
-use crate::domain::status::Status;
+use crate::domain::status::{Decision, Status, Step};
 use crate::filing::{self};
 use crate::web::contract_form::{self, SummaryItem, label_of};
 use crate::web::page::{Ctx, CurrentUser, format_cst, render};
@@ -51,6 +51,8 @@ struct ShowPage {
     reviews: Vec<ReviewView>,
     /// The decision forms, for a province administrator while the contract waits for review.
     can_review: bool,
+    /// Where a waiting contract stands in its review.
+    step: Option<StepView>,
     panel: ReviewPanel,
     refusal_reasons: &'static [refusal::RefusalReason],
 }
@@ -140,11 +142,18 @@ pub(crate) async fn show_page(
 ) -> Result<HttpResponse, AppError> {
     let contract_id = row.id;
     let office_code = row.office_code.clone();
-    let (attachments, reviews, office) = with_conn(state, move |c| {
+    let (authority, first_approved_by) = (row.authority_code.clone(), row.first_approved_by);
+    let (attachments, reviews, office, rules, first_approver) = with_conn(state, move |c| {
+        let first_approver = match first_approved_by {
+            Some(uid) => db::users::find(c, uid)?.map(|a| a.display_name),
+            None => None,
+        };
         Ok((
             db::attachments::list_for(c, contract_id)?,
             db::reviews::for_contract(c, contract_id)?,
             db::offices::find(c, &office_code)?,
+            db::review_rules::of_authority(c, &authority)?,
+            first_approver,
         ))
     })
     .await?;
@@ -209,6 +218,24 @@ pub(crate) async fn show_page(
     };
     let can_edit = user.account.role == Role::Clerk && row.status.is_editable();
     let can_review = user.account.role == Role::ProvinceAdmin && row.status.awaits_review();
+    let step = row.status.awaits_review().then(|| {
+        let today = dates::today_cst(chrono::Utc::now());
+        let rule = review_rule::in_force(&rules, today);
+        let step = Step::of(row.first_approved_by);
+        StepView {
+            label: step.label(),
+            first_approver: first_approver.clone(),
+            mine: row.first_approved_by == Some(user.account.id),
+            two_step: step == Step::First
+                && rule.needs_second_review(Money::from_fen(row.technical_fen.unwrap_or(0))),
+            threshold_wan: rule.second_review_from.wan_yuan(0),
+            due: row
+                .review_due_on
+                .map(dates::format_date)
+                .unwrap_or_default(),
+            overdue: row.review_due_on.is_some_and(|d| d < today),
+        }
+    });
     let page = ShowPage {
         ctx,
         status_label: row.status.label(),
@@ -234,6 +261,7 @@ pub(crate) async fn show_page(
         submitted: row.submitted_at.map(format_cst).unwrap_or_default(),
         reviews: reviews.into_iter().map(ReviewView::of).collect(),
         can_review,
+        step,
         panel,
         refusal_reasons: refusal::ALL,
         row,
@@ -262,6 +290,22 @@ fn display_value(field: &str, value: &str) -> String {
 }
 
 /// A decision of the review history, as the contract page shows it.
+/// A waiting contract's review step, as the contract page shows it.
+pub struct StepView {
+    /// 初审 or 复审.
+    pub label: &'static str,
+    /// Who gave the first approval (at 复审).
+    pub first_approver: Option<String>,
+    /// The viewer gave that first approval: the final one must come from someone else.
+    pub mine: bool,
+    /// At 初审: an approval only passes the first step (the amount reaches the threshold).
+    pub two_step: bool,
+    /// The threshold in force today, in 万元.
+    pub threshold_wan: String,
+    pub due: String,
+    pub overdue: bool,
+}
+
 pub struct ReviewView {
     pub at: String,
     pub reviewer: String,
@@ -277,9 +321,11 @@ impl ReviewView {
     pub fn of(r: crate::db::reviews::ReviewRow) -> ReviewView {
         ReviewView {
             at: format_cst(r.decided_at),
-            decision: Decision::parse(&r.decision)
-                .map(Decision::label)
-                .unwrap_or("—"),
+            decision: match Decision::parse(&r.decision) {
+                Some(Decision::Approve) if r.stage == crate::review::STAGE_FIRST => "初审通过",
+                Some(d) => d.label(),
+                None => "—",
+            },
             ground: crate::catalog::refusal::get(&r.refusal_code)
                 .map(|g| g.label)
                 .unwrap_or(""),
