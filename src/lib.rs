@@ -8,6 +8,7 @@ pub mod audit;
 pub mod auth;
 pub mod batch;
 pub mod catalog;
+pub mod certificate;
 pub mod cli;
 pub mod config;
 pub mod db;

@@ -48,6 +48,12 @@ impl From<rust_xlsxwriter::XlsxError> for AppError {
     }
 }
 
+impl From<crate::export::pdf::PdfError> for AppError {
+    fn from(e: crate::export::pdf::PdfError) -> Self {
+        AppError::Other(anyhow::anyhow!("PDF 生成失败：{e}"))
+    }
+}
+
 impl From<AccountError> for AppError {
     fn from(e: AccountError) -> Self {
         match e {

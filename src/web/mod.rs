@@ -156,6 +156,7 @@ routes! {
     POST "/contracts/{id}/submit" => contracts::submit, Allow::Roles(CLERKS);
     GET "/contracts/{id}/attachments/{attachment}" => contracts::attachment, Allow::Roles(CONTRACT_READERS);
     GET "/contracts/{id}/certificate" => contracts::certificate, Allow::Roles(CONTRACT_READERS);
+    GET "/contracts/{id}/certificate.pdf" => contracts::certificate_pdf, Allow::Roles(CONTRACT_READERS);
     GET "/review" => review::queue, Allow::Roles(REVIEWERS);
     POST "/review/{id}/{decision}" => review::decide, Allow::Roles(REVIEWERS);
     GET "/codes/{list}" => lookup::codes, Allow::SignedIn;

@@ -62,6 +62,7 @@ const EXPECTED: &[(&str, &str, &[&str])] = &[
     ("POST", "/contracts/{id}/submit", CLERKS),
     ("GET", "/contracts/{id}/attachments/{attachment}", READERS),
     ("GET", "/contracts/{id}/certificate", READERS),
+    ("GET", "/contracts/{id}/certificate.pdf", READERS),
     ("GET", "/review", REVIEWERS),
     ("POST", "/review/{id}/{decision}", REVIEWERS),
     ("GET", "/codes/{list}", SIGNED_IN),

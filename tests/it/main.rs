@@ -17,6 +17,7 @@ mod hostile_xlsx;
 mod institutions;
 mod list;
 mod migrations;
+mod pdf;
 mod report;
 mod review;
 mod second_review;

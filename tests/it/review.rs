@@ -474,7 +474,7 @@ async fn a_registered_contract_has_a_printable_certificate_for_its_office_author
         "人民币壹佰贰拾万元整".to_owned(),
         "广州市技术合同登记处".to_owned(),
         "登记机构印章".to_owned(),
-        "<strong>有效</strong>".to_owned(),
+        "<th>状态</th><td>有效</td>".to_owned(),
     ] {
         assert!(page.body.contains(&expected), "{expected}: {}", page.body);
     }
@@ -516,6 +516,60 @@ async fn a_registered_contract_has_a_printable_certificate_for_its_office_author
             .get(&certificate)
             .await
             .status,
+        404
+    );
+}
+
+#[actix_web::test]
+async fn the_certificate_pdf_is_one_a4_page_with_the_same_content_as_the_page() {
+    let app = TestApp::demo().await;
+    let clerk = app.signed_in("gz_clerk").await;
+    // A rare character of Extension A in the seller's name must print, not fall back.
+    let mut fields = valid_fields("30", "区域储能产业技术咨询");
+    for (k, v) in fields.iter_mut() {
+        if k == "seller_name" {
+            *v = "广州䶮堃科技有限公司".into();
+        }
+    }
+    let res = post_contract(&clerk, "/contracts", &fields, "submit", None).await;
+    assert_eq!(res.status, 303, "{}", res.body);
+    let id = id_of(&res);
+    let pdf_path = format!("/contracts/{id}/certificate.pdf");
+    assert_eq!(clerk.get(&pdf_path).await.status, 404, "not registered yet");
+    let admin = app.signed_in("gd_admin").await;
+    assert_eq!(decide(&admin, id, "approve", &[]).await.status, 303);
+    let html = clerk
+        .get(&format!("/contracts/{id}/certificate"))
+        .await
+        .body;
+    let code = printed_code(&html);
+
+    let Some(pdf) = crate::pdf::download(&clerk, &pdf_path, "certificate-pdf").await else {
+        return;
+    };
+    assert_eq!(pdf.pages, 1);
+    let text = pdf.text;
+    let number = format!("{} 4401 01 000001", this_year());
+    for expected in [
+        "技", // the spaced title
+        number.as_str(),
+        "广州䶮堃科技有限公司",
+        "北京未来能源研究院",
+        "人民币壹佰贰拾伍万元整",
+        "人民币壹佰贰拾万元整",
+        "广州市技术合同登记处",
+        code.as_str(),
+        "准予登记",
+        "登记机构印章",
+    ] {
+        assert!(
+            text.contains(expected),
+            "{expected} not in the PDF text:\n{text}"
+        );
+    }
+    // Another authority finds nothing.
+    assert_eq!(
+        app.signed_in("bj_admin").await.get(&pdf_path).await.status,
         404
     );
 }
@@ -594,7 +648,7 @@ fn printed_code(body: &str) -> String {
         .split("<th>验证码</th>")
         .nth(1)
         .expect("the certificate prints a verification code");
-    let start = after.find("class=\"mono\">").expect("code") + "class=\"mono\">".len();
+    let start = after.find("<td colspan=\"3\">").expect("code") + "<td colspan=\"3\">".len();
     let code: String = after[start..].chars().take(19).collect();
     assert_eq!(code.len(), 19, "XXXX-XXXX-XXXX-XXXX: {code}");
     code

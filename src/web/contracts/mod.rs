@@ -10,7 +10,7 @@ mod list;
 mod show;
 
 pub use attachments::attachment;
-pub use certificate::certificate;
+pub use certificate::{certificate, certificate_pdf};
 pub use export::{csv as export_csv, xlsx as export_xlsx};
 pub use form::{create, edit, new, submit, update};
 pub(super) use list::category_choices;
