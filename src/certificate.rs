@@ -76,7 +76,7 @@ pub struct Certificate {
     /// Each approver's name, 、-separated; — for a contract registered before the system.
     pub approvers: String,
     pub registered_on: String,
-    /// 有效 / 已注销.
+    /// 有效 / 已变更 / 已注销.
     pub status_line: &'static str,
     /// Grouped `XXXX-XXXX-XXXX-XXXX`.
     pub verification_code: String,
@@ -103,7 +103,7 @@ impl Certificate {
     pub fn of(row: &ContractRow, issued: Issued) -> Option<Certificate> {
         let number = row.registration_number.as_deref()?;
         let registered_on = row.registered_on?;
-        let status_line = row.status.certificate_line()?;
+        let status_line = row.status.certificate_line(row.amended_on.is_some())?;
         let input = row.input();
         let party = |side: &str| {
             let get = |f: &str| input.get(&format!("{side}_{f}")).unwrap_or_default().trim();

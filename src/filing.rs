@@ -54,7 +54,7 @@ pub struct Existing {
 }
 
 /// A clerk's office, as the rules need it.
-fn office_of(clerk: &Account) -> Result<(OfficeCode, String), FilingError> {
+pub(crate) fn office_of(clerk: &Account) -> Result<(OfficeCode, String), FilingError> {
     if clerk.role != Role::Clerk {
         return Err(FilingError::Forbidden("只有登记员可以登记合同"));
     }
@@ -345,7 +345,7 @@ fn add_uploads(
 
 /// Keeps the party in the directory (new, or its details updated with who and when) and
 /// returns its id. The contract keeps its own copy, so directory edits never change it.
-fn remember_party(
+pub(crate) fn remember_party(
     c: &mut DbConn,
     actor: &Actor,
     party: &Party,

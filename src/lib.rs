@@ -4,6 +4,7 @@
 //! Data flows input → `domain` → `db` → review → statistics → rendering; each stage is a module.
 
 pub mod accounts;
+pub mod amendment;
 pub mod audit;
 pub mod auth;
 pub mod batch;

@@ -35,6 +35,7 @@ pub struct Checked {
     pub registration_number: Option<String>,
     pub status: Status,
     pub registered_on: Option<NaiveDate>,
+    pub amended_on: Option<NaiveDate>,
 }
 
 /// The certificate with `code`, if one was issued.
@@ -46,6 +47,7 @@ pub fn check(conn: &mut DbConn, code: &VerificationCode) -> QueryResult<Option<C
             contracts::registration_number,
             contracts::status,
             contracts::registered_on,
+            contracts::amended_on,
         ))
         .first(conn)
         .optional()

@@ -22,6 +22,8 @@ pub struct ContractRow {
     pub created_at: NaiveDateTime,
     /// Who gave the first of two approvals of a large contract that waits for the second.
     pub first_approved_by: Option<i64>,
+    /// The day of the last approved change (变更登记).
+    pub amended_on: Option<NaiveDate>,
 }
 
 /// A row reads as its columns: `row.project_name` rather than `row.data.project_name`.
@@ -237,6 +239,35 @@ pub fn record_decision(
     .set(decided)
     .execute(conn)?;
     Ok(n == 1)
+}
+
+/// Cancels a registered contract at `expected_version` (注销登记); false when it changed.
+pub fn cancel(
+    conn: &mut DbConn,
+    id: i64,
+    expected_version: i32,
+    now: NaiveDateTime,
+) -> QueryResult<bool> {
+    let n = diesel::update(
+        contracts::table
+            .find(id)
+            .filter(contracts::version.eq(expected_version))
+            .filter(contracts::status.eq(Status::Registered)),
+    )
+    .set((
+        contracts::status.eq(Status::Cancelled),
+        contracts::version.eq(expected_version + 1),
+        contracts::updated_at.eq(now),
+    ))
+    .execute(conn)?;
+    Ok(n == 1)
+}
+
+/// Records the day of an approved change.
+pub fn mark_amended(conn: &mut DbConn, id: i64, day: NaiveDate) -> QueryResult<usize> {
+    diesel::update(contracts::table.find(id))
+        .set(contracts::amended_on.eq(Some(day)))
+        .execute(conn)
 }
 
 /// What waits for an authority's review.

@@ -2,6 +2,7 @@
 //! migrations for both backends, and the queries grouped by table. This is the only module
 //! that knows which backend it talks to.
 
+pub mod amendments;
 pub mod attachments;
 pub mod audit;
 pub mod certificates;

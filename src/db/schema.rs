@@ -161,6 +161,7 @@ diesel::table! {
         submitted_at -> Nullable<Timestamp>,
         first_approved_by -> Nullable<BigInt>,
         review_due_on -> Nullable<Date>,
+        amended_on -> Nullable<Date>,
     }
 }
 
@@ -173,6 +174,30 @@ diesel::table! {
         deadline -> Text,
         created_by -> Nullable<BigInt>,
         created_at -> Timestamp,
+    }
+}
+
+diesel::table! {
+    amendments (id) {
+        id -> BigInt,
+        contract_id -> BigInt,
+        kind -> Text,
+        status -> Text,
+        version -> Integer,
+        reason -> Text,
+        base_version -> Integer,
+        before_input -> Text,
+        after_input -> Nullable<Text>,
+        changes -> Text,
+        technical_fen -> Nullable<BigInt>,
+        filed_by -> Nullable<BigInt>,
+        filed_by_name -> Text,
+        filed_at -> Timestamp,
+        first_approved_by -> Nullable<BigInt>,
+        decided_by -> Nullable<BigInt>,
+        decided_by_name -> Nullable<Text>,
+        decided_at -> Nullable<Timestamp>,
+        decision_note -> Nullable<Text>,
     }
 }
 
@@ -289,6 +314,7 @@ diesel::joinable!(contracts -> offices (office_code));
 diesel::joinable!(attachments -> contracts (contract_id));
 diesel::joinable!(reviews -> contracts (contract_id));
 diesel::joinable!(certificates -> contracts (contract_id));
+diesel::joinable!(amendments -> contracts (contract_id));
 
 diesel::allow_tables_to_appear_in_same_query!(
     authorities,
@@ -303,4 +329,5 @@ diesel::allow_tables_to_appear_in_same_query!(
     reviews,
     certificates,
     review_rules,
+    amendments,
 );

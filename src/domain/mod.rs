@@ -2,6 +2,7 @@
 //! Pure code: no I/O.
 
 pub mod admin_code;
+pub mod amendment;
 pub mod attachment;
 pub mod contract;
 pub mod contract_file;

@@ -96,9 +96,11 @@ impl Status {
         self == Status::Submitted
     }
 
-    /// The status line of the contract's certificate, for a contract that has one.
-    pub fn certificate_line(self) -> Option<&'static str> {
+    /// The status line of the contract's certificate, for a contract that has one; `amended`
+    /// says whether a change (变更登记) was approved.
+    pub fn certificate_line(self, amended: bool) -> Option<&'static str> {
         match self {
+            Status::Registered if amended => Some("已变更"),
             Status::Registered => Some("有效"),
             Status::Cancelled => Some("已注销"),
             _ => None,
@@ -356,9 +358,11 @@ mod tests {
         assert_eq!(filed, [Status::Submitted, Status::Registered]);
         let certified: Vec<_> = Status::ALL
             .into_iter()
-            .filter_map(|s| s.certificate_line())
+            .filter_map(|s| s.certificate_line(false))
             .collect();
         assert_eq!(certified, ["有效", "已注销"]);
+        assert_eq!(Status::Registered.certificate_line(true), Some("已变更"));
+        assert_eq!(Status::Cancelled.certificate_line(true), Some("已注销"));
     }
 
     #[test]

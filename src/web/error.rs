@@ -54,6 +54,20 @@ impl From<crate::export::pdf::PdfError> for AppError {
     }
 }
 
+impl From<crate::amendment::AmendmentError> for AppError {
+    fn from(e: crate::amendment::AmendmentError) -> Self {
+        use crate::amendment::AmendmentError as E;
+        match e {
+            E::NotFound => AppError::NotFound,
+            E::Forbidden(m) => AppError::Refused(m.into()),
+            E::NotPermitted(m) => AppError::Refused(m.to_string()),
+            E::Stale(m) => AppError::Refused(m),
+            E::Invalid { errors, .. } => invalid(&errors),
+            E::Db(e) => AppError::Db(e),
+        }
+    }
+}
+
 impl From<AccountError> for AppError {
     fn from(e: AccountError) -> Self {
         match e {

@@ -2,6 +2,7 @@
 //! handlers that extract, call a service or query inside a blocking task, and render.
 
 pub mod admin;
+pub mod amendments;
 pub mod audit;
 pub mod auth;
 pub mod contract_form;
@@ -157,6 +158,10 @@ routes! {
     GET "/contracts/{id}/attachments/{attachment}" => contracts::attachment, Allow::Roles(CONTRACT_READERS);
     GET "/contracts/{id}/certificate" => contracts::certificate, Allow::Roles(CONTRACT_READERS);
     GET "/contracts/{id}/certificate.pdf" => contracts::certificate_pdf, Allow::Roles(CONTRACT_READERS);
+    GET "/contracts/{id}/amendments/new" => amendments::new, Allow::Roles(CLERKS);
+    POST "/contracts/{id}/amendments" => amendments::create, Allow::Roles(CLERKS);
+    GET "/amendments/{id}" => amendments::show, Allow::Roles(CONTRACT_READERS);
+    POST "/amendments/{id}/{decision}" => amendments::decide, Allow::Roles(REVIEWERS);
     GET "/review" => review::queue, Allow::Roles(REVIEWERS);
     POST "/review/{id}/{decision}" => review::decide, Allow::Roles(REVIEWERS);
     GET "/codes/{list}" => lookup::codes, Allow::SignedIn;

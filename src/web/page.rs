@@ -249,6 +249,11 @@ fn fixed_notice(code: &str) -> Option<&'static str> {
         }
         "contract_returned" => "合同已退回登记机构补正。",
         "contract_refused" => "已作出不予登记的决定。",
+        "amendment_filed" => "申请已提交，待省级管理员审核。",
+        "amendment_first_approved" => "初审已通过，待本省另一位管理员复审。",
+        "amendment_approved" => "申请已批准，合同已按申请更新。",
+        "amendment_returned" => "申请已退回登记机构。",
+        "amendment_refused" => "已作出不予批准的决定。",
         "year_closed" => "年度统计已关闭，全部统计表已冻结。",
         "year_reopened" => "年度统计已重新开放，报表重新按合同计算。",
         _ => return None,

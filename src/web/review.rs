@@ -15,6 +15,7 @@ use crate::db::contracts::{ContractFilter, Cursor, Sort, Waiting};
 use crate::db::{self};
 use crate::domain::dates;
 use crate::domain::money::Money;
+use crate::domain::regnum::grouped_text;
 use crate::domain::status::{Decision, NotPermitted, Ruling, Status, Step, Transition};
 use crate::domain::text;
 use crate::review::{self, ReviewError};
@@ -55,10 +56,21 @@ struct QueueRow {
     overdue: bool,
 }
 
+/// An open application for a change or cancellation, as the queue lists it.
+struct QueueAmendment {
+    id: i64,
+    kind: &'static str,
+    project_name: String,
+    number: String,
+    filed: String,
+    step: &'static str,
+}
+
 #[derive(Template)]
 #[template(path = "review/queue.html")]
 struct QueuePage {
     ctx: Ctx,
+    amendments: Vec<QueueAmendment>,
     query: QueueQuery,
     rows: Vec<QueueRow>,
     offices: Vec<(String, String)>,
@@ -94,7 +106,7 @@ pub async fn queue(
     };
     let after = query.after.trim().parse().ok().map(Cursor::Id);
     let scope = account.scope();
-    let (rows, next, offices, waiting, approvers) = with_conn(&state, move |c| {
+    let (rows, next, offices, waiting, approvers, amendments) = with_conn(&state, move |c| {
         let (rows, next) =
             db::contracts::list(c, &scope, &filter, Sort::Oldest, after.as_ref(), PER_PAGE)?;
         let offices = db::offices::list(c, &scope)?
@@ -110,7 +122,8 @@ pub async fn queue(
                 approvers.push((uid, a.display_name));
             }
         }
-        Ok((rows, next, offices, waiting, approvers))
+        let amendments = db::amendments::open_in_authority(c, &authority, PER_PAGE)?;
+        Ok((rows, next, offices, waiting, approvers, amendments))
     })
     .await?;
     let rows = rows
@@ -162,8 +175,21 @@ pub async fn queue(
         _ => link(None),
     });
     let first_link = (!query.after.is_empty()).then(|| link(None));
+    let amendments = amendments
+        .into_iter()
+        .map(|(a, project_name, number)| QueueAmendment {
+            id: a.id,
+            kind: crate::domain::amendment::Kind::parse(&a.kind)
+                .map_or("—", crate::domain::amendment::Kind::label),
+            project_name,
+            number: number.as_deref().map(grouped_text).unwrap_or_default(),
+            filed: format_cst(a.filed_at),
+            step: Step::of(a.first_approved_by).label(),
+        })
+        .collect();
     html(&QueuePage {
         ctx,
+        amendments,
         query,
         rows,
         offices,
@@ -174,15 +200,39 @@ pub async fn queue(
     })
 }
 
-/// The decision forms' fields; all optional, so that a missing field is a field error.
+/// The decision forms' fields (on contracts and on amendments); all optional, so that a
+/// missing field is a field error.
 #[derive(Debug, Clone, Default, Deserialize)]
 pub struct DecisionForm {
     #[serde(default)]
-    version: String,
+    pub(crate) version: String,
     #[serde(default)]
-    reason: String,
+    pub(crate) reason: String,
     #[serde(default)]
-    refusal_code: String,
+    pub(crate) refusal_code: String,
+}
+
+impl DecisionForm {
+    /// The version the form was read at; one that is not a number is never the stored one.
+    pub(crate) fn version(&self) -> i32 {
+        self.version.trim().parse::<i32>().unwrap_or(-1)
+    }
+
+    /// The panel of decision forms showing what was typed into `decision`'s.
+    pub(crate) fn panel(
+        &self,
+        decision: Decision,
+        errors: crate::domain::field_errors::FieldErrors,
+        conflict: Option<String>,
+    ) -> ReviewPanel {
+        ReviewPanel {
+            decision: Some(decision.as_str()),
+            reason: self.reason.clone(),
+            refusal_code: self.refusal_code.clone(),
+            errors,
+            conflict,
+        }
+    }
 }
 
 /// `POST /review/{id}/approve`, `/return` or `/refuse`.
@@ -207,8 +257,7 @@ async fn decide_on(
     form: DecisionForm,
 ) -> Result<HttpResponse, AppError> {
     let secure = state.settings.secure_cookies;
-    // A version that is not a number cannot be the one stored: it is treated as outdated.
-    let version = form.version.trim().parse::<i32>().unwrap_or(-1);
+    let version = form.version();
     let ruling = Ruling::parse(decision, &form.reason, &form.refusal_code);
     let (actor, account) = (user.actor.clone(), user.account.clone());
     let result = match &ruling {
@@ -229,13 +278,7 @@ async fn decide_on(
         }
         Err(errors) => Err(ReviewError::Invalid(errors.clone())),
     };
-    let panel = |errors, conflict| ReviewPanel {
-        decision: Some(decision.as_str()),
-        reason: form.reason.clone(),
-        refusal_code: form.refusal_code.clone(),
-        errors,
-        conflict,
-    };
+    let panel = |errors, conflict| form.panel(decision, errors, conflict);
     match result {
         Ok(outcome) => {
             // On to the next contract of the queue; back to this one when none is left.

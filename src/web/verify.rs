@@ -81,10 +81,11 @@ pub async fn show(
              registration_number,
              status,
              registered_on,
+             amended_on,
          }| {
             Some(Found {
                 number: grouped_text(&registration_number?),
-                status_line: status.certificate_line()?,
+                status_line: status.certificate_line(amended_on.is_some())?,
                 registered_on: dates::format_date(registered_on?),
             })
         },

@@ -3,6 +3,7 @@
 
 mod access;
 mod admin;
+mod amendments;
 mod audit;
 mod auth;
 mod batch;

@@ -643,7 +643,7 @@ async fn a_printed_certificate_is_checked_publicly_by_its_code_showing_number_st
 }
 
 /// The verification code a certificate page prints.
-fn printed_code(body: &str) -> String {
+pub(crate) fn printed_code(body: &str) -> String {
     let after = body
         .split("<th>验证码</th>")
         .nth(1)

@@ -18,7 +18,11 @@ fn today() -> NaiveDate {
 
 /// The fields of a contract with the given 技术交易额 in 元 (成交额 one million more); for a
 /// 北京 office the parties change sides, as the seller registers where it is.
-fn fields_with(project: &str, technical_yuan: i64, beijing: bool) -> Vec<(String, String)> {
+pub(crate) fn fields_with(
+    project: &str,
+    technical_yuan: i64,
+    beijing: bool,
+) -> Vec<(String, String)> {
     let mut fields = valid_fields("30", project);
     for (k, v) in fields.iter_mut() {
         match k.as_str() {
@@ -38,11 +42,16 @@ fn fields_with(project: &str, technical_yuan: i64, beijing: bool) -> Vec<(String
 }
 
 /// Which side of `fields_with` a clerk's office is on.
-const BEIJING: bool = true;
-const GUANGZHOU: bool = false;
+pub(crate) const BEIJING: bool = true;
+pub(crate) const GUANGZHOU: bool = false;
 
 /// Files a contract as `clerk` of 北京 (110101) or 广州 (440101).
-async fn filed_with(clerk: &Client<'_>, beijing: bool, project: &str, technical_yuan: i64) -> i64 {
+pub(crate) async fn filed_with(
+    clerk: &Client<'_>,
+    beijing: bool,
+    project: &str,
+    technical_yuan: i64,
+) -> i64 {
     let fields = fields_with(project, technical_yuan, beijing);
     let res = post_contract(clerk, "/contracts", &fields, "submit", None).await;
     assert_eq!(res.status, 303, "{}", res.body);

@@ -61,7 +61,7 @@ async fn load(
     id: i64,
 ) -> Result<Certificate, AppError> {
     let row = scoped_contract(state, &user.account, id).await?;
-    if row.status.certificate_line().is_none() || row.registration_number.is_none() {
+    if row.status.certificate_line(false).is_none() || row.registration_number.is_none() {
         return Err(AppError::NotFound);
     }
     let (contract_id, office_code, created_by) = (row.id, row.office_code.clone(), row.created_by);

@@ -51,6 +51,8 @@ struct FormPage {
     error_list: Vec<SummaryItem>,
     warnings: Vec<Warning>,
     conflict: Option<String>,
+    /// Whether the party sections offer the directory lookup.
+    lookup: bool,
 }
 
 struct FormState {
@@ -134,6 +136,7 @@ fn form_page(ctx: Ctx, s: FormState, status: StatusCode) -> Result<HttpResponse,
         error_list,
         warnings: s.warnings,
         conflict: s.conflict,
+        lookup: true,
     };
     render(&page, status)
 }

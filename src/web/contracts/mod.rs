@@ -16,7 +16,7 @@ pub use form::{create, edit, new, submit, update};
 pub(super) use list::category_choices;
 pub use list::index;
 pub use show::show;
-pub(super) use show::{ReviewPanel, show_page};
+pub(super) use show::{ReviewPanel, display_value, show_page};
 
 use crate::db::contracts::ContractRow;
 use crate::db::users::Account;

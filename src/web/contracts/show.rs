@@ -10,6 +10,7 @@ use crate::catalog::{category, refusal};
 use crate::db::attachments::AttachmentInfo;
 use crate::db::contracts::ContractRow;
 use crate::db::{self};
+use crate::domain::amendment;
 use crate::domain::attachment::{self, AttachmentKind};
 use crate::domain::contract::{field_label, spec};
 use crate::domain::dates;
@@ -53,6 +54,10 @@ struct ShowPage {
     can_review: bool,
     /// Where a waiting contract stands in its review.
     step: Option<StepView>,
+    /// Applications for a change or cancellation, oldest first.
+    amendments: Vec<AmendmentLine>,
+    /// The office's clerk may apply for a change or cancellation.
+    can_amend: bool,
     panel: ReviewPanel,
     refusal_reasons: &'static [refusal::RefusalReason],
 }
@@ -95,7 +100,7 @@ pub(crate) struct ReviewPanel {
 
 impl ReviewPanel {
     /// The reason typed into form `decision` (empty in the other forms).
-    fn reason_for(&self, decision: &str) -> &str {
+    pub(crate) fn reason_for(&self, decision: &str) -> &str {
         if self.decision == Some(decision) {
             &self.reason
         } else {
@@ -104,7 +109,7 @@ impl ReviewPanel {
     }
 
     /// The error of `field` in form `decision`.
-    fn error_for(&self, decision: &str, field: &str) -> Option<&str> {
+    pub(crate) fn error_for(&self, decision: &str, field: &str) -> Option<&str> {
         if self.decision == Some(decision) {
             self.errors.first(field)
         } else {
@@ -143,20 +148,22 @@ pub(crate) async fn show_page(
     let contract_id = row.id;
     let office_code = row.office_code.clone();
     let (authority, first_approved_by) = (row.authority_code.clone(), row.first_approved_by);
-    let (attachments, reviews, office, rules, first_approver) = with_conn(state, move |c| {
-        let first_approver = match first_approved_by {
-            Some(uid) => db::users::find(c, uid)?.map(|a| a.display_name),
-            None => None,
-        };
-        Ok((
-            db::attachments::list_for(c, contract_id)?,
-            db::reviews::for_contract(c, contract_id)?,
-            db::offices::find(c, &office_code)?,
-            db::review_rules::of_authority(c, &authority)?,
-            first_approver,
-        ))
-    })
-    .await?;
+    let (attachments, reviews, office, rules, first_approver, amendments) =
+        with_conn(state, move |c| {
+            let first_approver = match first_approved_by {
+                Some(uid) => db::users::find(c, uid)?.map(|a| a.display_name),
+                None => None,
+            };
+            Ok((
+                db::attachments::list_for(c, contract_id)?,
+                db::reviews::for_contract(c, contract_id)?,
+                db::offices::find(c, &office_code)?,
+                db::review_rules::of_authority(c, &authority)?,
+                first_approver,
+                db::amendments::for_contract(c, contract_id)?,
+            ))
+        })
+        .await?;
     let input = row.input();
     // Re-check an open contract as it stands: a draft lists what is still missing, a submitted
     // one shows its warnings to the clerk and the reviewer. Decided contracts passed the rules
@@ -218,6 +225,27 @@ pub(crate) async fn show_page(
     };
     let can_edit = user.account.role == Role::Clerk && row.status.is_editable();
     let can_review = user.account.role == Role::ProvinceAdmin && row.status.awaits_review();
+    let open_amendment = amendments
+        .iter()
+        .any(|a| a.status == amendment::State::Submitted.as_str());
+    let can_amend =
+        user.account.role == Role::Clerk && row.status == Status::Registered && !open_amendment;
+    let amendments = amendments
+        .into_iter()
+        .map(|a| AmendmentLine {
+            id: a.id,
+            kind: amendment::Kind::parse(&a.kind).map_or("—", amendment::Kind::label),
+            state: amendment::State::parse(&a.status).map_or("—", amendment::State::label),
+            filed: format_cst(a.filed_at),
+            fields: crate::amendment::changes_of(&a)
+                .iter()
+                .map(|c| c.label())
+                .collect::<Vec<_>>()
+                .join("、"),
+            filed_by: a.filed_by_name,
+            reason: a.reason,
+        })
+        .collect();
     let step = row.status.awaits_review().then(|| {
         let today = dates::today_cst(chrono::Utc::now());
         let rule = review_rule::in_force(&rules, today);
@@ -257,11 +285,14 @@ pub(crate) async fn show_page(
         problems,
         warnings,
         can_edit,
-        has_certificate: row.status == Status::Registered && row.registration_number.is_some(),
+        has_certificate: row.status.certificate_line(false).is_some()
+            && row.registration_number.is_some(),
         submitted: row.submitted_at.map(format_cst).unwrap_or_default(),
         reviews: reviews.into_iter().map(ReviewView::of).collect(),
         can_review,
         step,
+        amendments,
+        can_amend,
         panel,
         refusal_reasons: refusal::ALL,
         row,
@@ -270,7 +301,7 @@ pub(crate) async fn show_page(
 }
 
 /// A stored value as a person reads it: codes with their labels, amounts grouped with 万元.
-fn display_value(field: &str, value: &str) -> String {
+pub(crate) fn display_value(field: &str, value: &str) -> String {
     let v = value.trim();
     if v.is_empty() {
         return "—".to_owned();
@@ -290,6 +321,18 @@ fn display_value(field: &str, value: &str) -> String {
 }
 
 /// A decision of the review history, as the contract page shows it.
+/// One application for a change or cancellation, as the contract page lists it.
+pub struct AmendmentLine {
+    pub id: i64,
+    pub kind: &'static str,
+    pub state: &'static str,
+    pub filed: String,
+    pub filed_by: String,
+    pub reason: String,
+    /// The changed fields' labels, 、-separated.
+    pub fields: String,
+}
+
 /// A waiting contract's review step, as the contract page shows it.
 pub struct StepView {
     /// 初审 or 复审.

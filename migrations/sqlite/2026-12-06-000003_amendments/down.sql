@@ -1,0 +1,2 @@
+ALTER TABLE contracts DROP COLUMN amended_on;
+DROP TABLE amendments;
