@@ -66,6 +66,7 @@ pub const ACTIONS: &[(&str, &str)] = &[
     ("contract.return", "退回补正"),
     ("contract.refuse", "不予登记"),
     ("contract.export", "下载合同列表"),
+    ("income.record", "录入技术性收入核定"),
     ("amendment.apply", "申请变更登记"),
     ("cancellation.apply", "申请注销登记"),
     ("amendment.first_approve", "变更/注销初审通过"),

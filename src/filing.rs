@@ -313,19 +313,21 @@ fn store(
     }
 }
 
-fn add_uploads(
+/// Stores files among the contract's attachments; returns their ids.
+pub(crate) fn add_uploads(
     c: &mut DbConn,
     contract_id: i64,
     uploads: &[Upload],
     by: i64,
     now: NaiveDateTime,
-) -> diesel::QueryResult<()> {
+) -> diesel::QueryResult<Vec<i64>> {
+    let mut ids = Vec::with_capacity(uploads.len());
     for u in uploads {
         let sha: String = Sha256::digest(&u.bytes)
             .iter()
             .map(|b| format!("{b:02x}"))
             .collect();
-        db::attachments::insert(
+        ids.push(db::attachments::insert(
             c,
             &db::attachments::NewAttachment {
                 contract_id,
@@ -338,9 +340,9 @@ fn add_uploads(
                 uploaded_at: now,
                 uploaded_by: Some(by),
             },
-        )?;
+        )?);
     }
-    Ok(())
+    Ok(ids)
 }
 
 /// Keeps the party in the directory (new, or its details updated with who and when) and

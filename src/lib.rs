@@ -18,6 +18,7 @@ pub mod domain;
 pub mod export;
 pub mod filing;
 pub mod history;
+pub mod income;
 pub mod input;
 pub mod institutions;
 pub mod review;

@@ -9,6 +9,7 @@ pub mod certificates;
 pub mod contracts;
 pub mod history;
 pub mod import_reports;
+pub mod income;
 pub mod institutions;
 pub mod offices;
 pub mod parties;

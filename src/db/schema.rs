@@ -202,6 +202,23 @@ diesel::table! {
 }
 
 diesel::table! {
+    income_entries (id) {
+        id -> BigInt,
+        contract_id -> BigInt,
+        period_from -> Date,
+        period_to -> Date,
+        received_fen -> BigInt,
+        verified_fen -> BigInt,
+        verifier -> Text,
+        verified_on -> Date,
+        attachment_id -> Nullable<BigInt>,
+        note -> Text,
+        created_by -> Nullable<BigInt>,
+        created_at -> Timestamp,
+    }
+}
+
+diesel::table! {
     certificates (contract_id) {
         contract_id -> BigInt,
         verification_code -> Text,
@@ -315,6 +332,7 @@ diesel::joinable!(attachments -> contracts (contract_id));
 diesel::joinable!(reviews -> contracts (contract_id));
 diesel::joinable!(certificates -> contracts (contract_id));
 diesel::joinable!(amendments -> contracts (contract_id));
+diesel::joinable!(income_entries -> contracts (contract_id));
 
 diesel::allow_tables_to_appear_in_same_query!(
     authorities,
@@ -330,4 +348,5 @@ diesel::allow_tables_to_appear_in_same_query!(
     certificates,
     review_rules,
     amendments,
+    income_entries,
 );

@@ -10,6 +10,7 @@ pub mod dates;
 pub mod field_errors;
 pub mod fields;
 pub mod id_card;
+pub mod income;
 pub mod money;
 pub mod office_code;
 pub mod regnum;

@@ -9,8 +9,8 @@ use serde::Deserialize;
 
 use super::contract_form::{self, SectionView, SummaryItem};
 use super::contracts::{ReviewPanel, display_value, scoped_contract};
-use super::review::DecisionForm;
 use super::page::{Ctx, CurrentUser, format_cst, render, see_other};
+use super::review::DecisionForm;
 use super::{AppError, AppState, with_conn};
 use crate::amendment::{self as lifecycle, AmendmentError};
 use crate::catalog::refusal;

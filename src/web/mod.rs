@@ -12,6 +12,7 @@ pub mod form_data;
 pub mod gate;
 pub mod home;
 pub mod imports;
+pub mod income;
 pub mod institutions;
 pub mod lookup;
 pub mod page;
@@ -158,6 +159,9 @@ routes! {
     GET "/contracts/{id}/attachments/{attachment}" => contracts::attachment, Allow::Roles(CONTRACT_READERS);
     GET "/contracts/{id}/certificate" => contracts::certificate, Allow::Roles(CONTRACT_READERS);
     GET "/contracts/{id}/certificate.pdf" => contracts::certificate_pdf, Allow::Roles(CONTRACT_READERS);
+    GET "/contracts/{id}/income" => income::index, Allow::Roles(CONTRACT_READERS);
+    POST "/contracts/{id}/income" => income::create, Allow::Roles(CLERKS);
+    GET "/contracts/{id}/income/sheet" => income::printable, Allow::Roles(CONTRACT_READERS);
     GET "/contracts/{id}/amendments/new" => amendments::new, Allow::Roles(CLERKS);
     POST "/contracts/{id}/amendments" => amendments::create, Allow::Roles(CLERKS);
     GET "/amendments/{id}" => amendments::show, Allow::Roles(CONTRACT_READERS);
@@ -190,7 +194,12 @@ pub const UPLOAD_BODY_LIMIT: usize = 40 << 20;
 /// (kept for the sign-in page). Anything larger is refused before it is read.
 pub const ANONYMOUS_BODY_LIMIT: usize = 64 << 10;
 /// The routes that take files.
-const UPLOAD_ROUTES: &[&str] = &["/contracts", "/contracts/{id}", "/imports/contracts"];
+const UPLOAD_ROUTES: &[&str] = &[
+    "/contracts",
+    "/contracts/{id}",
+    "/contracts/{id}/income",
+    "/imports/contracts",
+];
 
 /// Whether route `pattern` takes files (multipart forms).
 pub fn takes_files(pattern: &str) -> bool {

@@ -249,6 +249,7 @@ fn fixed_notice(code: &str) -> Option<&'static str> {
         }
         "contract_returned" => "合同已退回登记机构补正。",
         "contract_refused" => "已作出不予登记的决定。",
+        "income_recorded" => "核定记录已保存。",
         "amendment_filed" => "申请已提交，待省级管理员审核。",
         "amendment_first_approved" => "初审已通过，待本省另一位管理员复审。",
         "amendment_approved" => "申请已批准，合同已按申请更新。",

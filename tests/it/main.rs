@@ -15,6 +15,7 @@ mod fixtures;
 mod hardening;
 mod history;
 mod hostile_xlsx;
+mod income;
 mod institutions;
 mod list;
 mod migrations;

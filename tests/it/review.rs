@@ -662,3 +662,96 @@ pub(crate) fn display_name(app: &TestApp, username: &str) -> String {
         .first(&mut *app.conn())
         .unwrap()
 }
+
+/// Eight reviewers' sessions approve 400 contracts of one office at once, every contract
+/// posted twice by two of them: each is registered exactly once (the other post answers 409),
+/// and the 400 serials are 1 to 400, unique and without a gap.
+#[actix_web::test]
+async fn four_hundred_approvals_from_eight_sessions_register_each_contract_once_without_gaps() {
+    use techreg::db::contracts::ContractRow;
+    const CONTRACTS: usize = 400;
+    const SESSIONS: usize = 8;
+    let app = TestApp::demo().await;
+    let clerk = app.signed_in("gz_clerk").await;
+    let first = filed(&clerk, "30", "并发审核咨询项目").await;
+    let row: ContractRow = techreg::db::contracts::find(&mut app.conn(), first)
+        .unwrap()
+        .unwrap();
+    let mut ids = vec![first];
+    for i in 1..CONTRACTS {
+        let mut write = row.data.clone();
+        write.project_name = format!("并发审核咨询项目{i}");
+        write.duplicate_key = None;
+        ids.push(
+            techreg::db::contracts::insert(&mut app.conn(), &write, row.created_by, row.created_at)
+                .unwrap(),
+        );
+    }
+    let mut sessions = Vec::new();
+    for _ in 0..SESSIONS {
+        let admin = app.signed_in("gd_admin").await;
+        let token = admin.get("/review").await.csrf();
+        sessions.push((admin, token));
+    }
+    let version = row.version.to_string();
+    let work = sessions.iter().enumerate().map(|(k, (admin, token))| {
+        // Session k takes the contracts i with i ≡ k or i ≡ k + 1 (mod 8): two sessions each.
+        let mine: Vec<i64> = ids
+            .iter()
+            .enumerate()
+            .filter(|(i, _)| i % SESSIONS == k || (i + SESSIONS - 1) % SESSIONS == k)
+            .map(|(_, id)| *id)
+            .collect();
+        let version = version.clone();
+        async move {
+            let mut statuses = Vec::new();
+            for id in mine {
+                let res = admin
+                    .post_raw(
+                        &format!("/review/{id}/approve"),
+                        &[("csrf_token", token.as_str()), ("version", &version)],
+                        &[("Sec-Fetch-Site", "same-origin")],
+                    )
+                    .await;
+                statuses.push(res.status);
+            }
+            statuses
+        }
+    });
+    let statuses: Vec<u16> = futures_util::future::join_all(work)
+        .await
+        .into_iter()
+        .flatten()
+        .collect();
+    assert_eq!(statuses.len(), 2 * CONTRACTS);
+    assert_eq!(
+        statuses.iter().filter(|s| **s == 303).count(),
+        CONTRACTS,
+        "{statuses:?}"
+    );
+    assert_eq!(statuses.iter().filter(|s| **s == 409).count(), CONTRACTS);
+
+    let mut serials: Vec<u32> = ids
+        .iter()
+        .map(|id| {
+            let number = status_of(&app, *id).2.expect("registered");
+            number[10..].parse().expect("a serial")
+        })
+        .collect();
+    serials.sort_unstable();
+    let expected: Vec<u32> = (1..=CONTRACTS as u32).collect();
+    assert_eq!(serials, expected, "unique and gap-free");
+    let approvals: i64 = reviews::table
+        .filter(reviews::decision.eq("approve"))
+        .filter(reviews::contract_id.eq_any(&ids))
+        .count()
+        .get_result(&mut *app.conn())
+        .unwrap();
+    assert_eq!(approvals, CONTRACTS as i64, "no contract registered twice");
+    let audited: i64 = audit_log::table
+        .filter(audit_log::action.eq("contract.approve"))
+        .count()
+        .get_result(&mut *app.conn())
+        .unwrap();
+    assert_eq!(audited, CONTRACTS as i64);
+}
