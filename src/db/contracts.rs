@@ -407,6 +407,11 @@ pub struct ContractFilter {
     pub text: Option<String>,
     /// Waiting contracts at their second review (true) or at their first (false).
     pub second_review: Option<bool>,
+    /// Registered on or after / on or before (the 登记清单's period).
+    pub registered_from: Option<NaiveDate>,
+    pub registered_to: Option<NaiveDate>,
+    /// The seller's USCC, exactly.
+    pub seller_uscc: Option<String>,
 }
 
 /// Orders of the contract list; each pages by keyset (sort value, id), never by offset.
@@ -616,6 +621,15 @@ fn filtered<'a>(scope: &Scope, filter: &ContractFilter) -> contracts::BoxedQuery
         Some(true) => q = q.filter(contracts::first_approved_by.is_not_null()),
         Some(false) => q = q.filter(contracts::first_approved_by.is_null()),
         None => {}
+    }
+    if let Some(d) = filter.registered_from {
+        q = q.filter(contracts::registered_on.ge(d));
+    }
+    if let Some(d) = filter.registered_to {
+        q = q.filter(contracts::registered_on.le(d));
+    }
+    if let Some(u) = &filter.seller_uscc {
+        q = q.filter(contracts::seller_uscc.eq(u.clone()));
     }
     q
 }

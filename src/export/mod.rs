@@ -7,5 +7,6 @@ pub mod certificate_pdf;
 pub mod contracts_csv;
 pub mod csv_line;
 pub mod pdf;
+pub mod registration_list;
 pub mod tables;
 pub mod workbook;

@@ -16,6 +16,7 @@ pub mod income;
 pub mod institutions;
 pub mod lookup;
 pub mod page;
+pub mod registration_list;
 pub mod request;
 pub mod review;
 pub mod review_rules;
@@ -166,6 +167,9 @@ routes! {
     POST "/contracts/{id}/amendments" => amendments::create, Allow::Roles(CLERKS);
     GET "/amendments/{id}" => amendments::show, Allow::Roles(CONTRACT_READERS);
     POST "/amendments/{id}/{decision}" => amendments::decide, Allow::Roles(REVIEWERS);
+    GET "/registration-list" => registration_list::page, Allow::Roles(CONTRACT_READERS);
+    GET "/registration-list.csv" => registration_list::csv, Allow::Roles(CONTRACT_READERS);
+    GET "/registration-list.xlsx" => registration_list::xlsx, Allow::Roles(CONTRACT_READERS);
     GET "/review" => review::queue, Allow::Roles(REVIEWERS);
     POST "/review/{id}/{decision}" => review::decide, Allow::Roles(REVIEWERS);
     GET "/codes/{list}" => lookup::codes, Allow::SignedIn;

@@ -99,6 +99,7 @@ impl Ctx {
                 ("/", "首页"),
                 ("/contracts", "合同登记"),
                 ("/imports/contracts", "批量导入"),
+                ("/registration-list", "登记清单"),
             ],
             Role::ProvinceAdmin => &[
                 ("/", "首页"),

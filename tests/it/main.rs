@@ -20,6 +20,7 @@ mod institutions;
 mod list;
 mod migrations;
 mod pdf;
+mod registration_list;
 mod report;
 mod review;
 mod second_review;

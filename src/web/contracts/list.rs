@@ -131,7 +131,7 @@ impl ListQuery {
             min_total_fen: amount(&self.min, &mut errors),
             max_total_fen: amount(&self.max, &mut errors),
             text: Some(text::normalise_name(&self.q)).filter(|t| !t.is_empty()),
-            second_review: None,
+            ..Default::default()
         };
         errors.dedup();
         (filter, errors)
