@@ -676,3 +676,151 @@ async fn an_imports_problems_are_listed_by_row_and_column_in_the_browser() -> an
     browser.quit().await?;
     Ok(())
 }
+
+/// A large contract walks the whole register: filed, 初审 by one administrator, 复审 by another,
+/// its certificate, a change applied, and the certificate re-issued as 已变更.
+#[actix_web::test]
+async fn a_large_contract_is_approved_twice_then_amended_in_the_browser() -> anyhow::Result<()> {
+    let Some(browser) = webdriver::start_browser().await else {
+        return Ok(());
+    };
+    let app = TestApp::demo().await;
+    let dir = shots();
+    let pdf = dir.join("contract-text-large.pdf");
+    std::fs::write(&pdf, crate::contracts::PDF)?;
+    let project = "大型储能电站系统集成技术咨询";
+
+    sign_in(&browser, &app, "bj_clerk").await?;
+    browser.goto(&app.url("/contracts/new?category=30")).await?;
+    set_fields(
+        &browser,
+        &crate::second_review::fields_with(project, 6_000_000, true),
+    )
+    .await?;
+    browser
+        .find("#contract_text")
+        .await?
+        .send_keys(pdf.to_str().unwrap_or_default())
+        .await?;
+    browser
+        .find("input[name=checklist_confirmed]")
+        .await?
+        .click()
+        .await?;
+    browser.click_and_wait("button[value=submit]").await?;
+    let status = browser
+        .wait_for(".status-line", DEFAULT_WAIT)
+        .await?
+        .text()
+        .await?;
+    assert!(status.contains("待审核"), "{status}");
+    let contract_url = browser.current_url().await?;
+    sign_out(&browser).await?;
+
+    // 初审.
+    sign_in(&browser, &app, "bj_admin").await?;
+    browser.goto(&contract_url).await?;
+    let panel = browser
+        .wait_for(".review-panel", DEFAULT_WAIT)
+        .await?
+        .text()
+        .await?;
+    assert!(
+        panel.contains("初审通过") && panel.contains("复审标准"),
+        "{panel}"
+    );
+    browser
+        .click_and_wait("form[action$='/approve'] button[type=submit]")
+        .await?;
+    browser.goto(&app.url("/review?step=second")).await?;
+    let queue = browser.find("table").await?.text().await?;
+    assert!(queue.contains(project) && queue.contains("复审"), "{queue}");
+    at_both_widths(&browser, None, "table", "review-two-step").await?;
+    sign_out(&browser).await?;
+
+    // 复审 by the second administrator registers it.
+    sign_in(&browser, &app, "bj_admin2").await?;
+    browser.goto(&contract_url).await?;
+    browser.wait_for(".review-panel", DEFAULT_WAIT).await?;
+    browser
+        .click_and_wait("form[action$='/approve'] button[type=submit]")
+        .await?;
+    browser.goto(&contract_url).await?;
+    let status = browser
+        .wait_for(".status-line", DEFAULT_WAIT)
+        .await?
+        .text()
+        .await?;
+    assert!(status.contains("已登记"), "{status}");
+    sign_out(&browser).await?;
+
+    // The clerk prints the certificate, then applies for a change.
+    sign_in(&browser, &app, "bj_clerk").await?;
+    let certificate_url = format!("{contract_url}/certificate");
+    browser.goto(&certificate_url).await?;
+    let cert = browser
+        .wait_for(".certificate", DEFAULT_WAIT)
+        .await?
+        .text()
+        .await?;
+    assert!(
+        cert.contains("有效") && cert.contains("、"),
+        "two approvers: {cert}"
+    );
+    browser
+        .goto(&format!("{contract_url}/amendments/new?kind=change"))
+        .await?;
+    browser
+        .fill("#amendment_reason", "双方签订补充协议，变更买方地址")
+        .await?;
+    browser
+        .fill("#buyer_address", "广州市天河区科韵路 18 号")
+        .await?;
+    browser
+        .click_and_wait(".form-actions button[type=submit]")
+        .await?;
+    let application = browser.wait_for("main", DEFAULT_WAIT).await?.text().await?;
+    assert!(
+        application.contains("待审核") && application.contains("科韵路 18 号"),
+        "{application}"
+    );
+    let application_url = browser.current_url().await?;
+    sign_out(&browser).await?;
+
+    sign_in(&browser, &app, "bj_admin").await?;
+    browser.goto(&application_url).await?;
+    browser.wait_for(".review-panel", DEFAULT_WAIT).await?;
+    browser
+        .click_and_wait("form[action$='/approve'] button[type=submit]")
+        .await?;
+    let decided = browser
+        .wait_for(".status-line", DEFAULT_WAIT)
+        .await?
+        .text()
+        .await?;
+    assert!(decided.contains("已批准"), "{decided}");
+    at_both_widths(&browser, None, "main", "amendment-approved").await?;
+    browser.goto(&contract_url).await?;
+    let history = browser
+        .wait_for("#amendments-title", DEFAULT_WAIT)
+        .await?
+        .text()
+        .await?;
+    assert!(history.contains("变更与注销记录"));
+    browser
+        .screenshot(dir.join("contract-amendment-history.png"))
+        .await?;
+    browser.goto(&certificate_url).await?;
+    let cert = browser
+        .wait_for(".certificate", DEFAULT_WAIT)
+        .await?
+        .text()
+        .await?;
+    // The certificate names regions, not addresses: the change shows in its status line.
+    assert!(cert.contains("已变更"), "{cert}");
+    browser
+        .screenshot(dir.join("certificate-amended.png"))
+        .await?;
+    browser.quit().await?;
+    Ok(())
+}
