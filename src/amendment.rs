@@ -16,13 +16,11 @@ use crate::db::{self, DbConn};
 use crate::domain::amendment::{self, Change, Kind, State};
 use crate::domain::contract::ContractInput;
 use crate::domain::field_errors::FieldErrors;
-use crate::domain::money::Money;
-use crate::domain::review_rule;
 use crate::domain::role::Role;
 use crate::domain::rules::{self, RuleContext, Warning};
 use crate::domain::status::{self, Decision, NotPermitted, Ruling, Status, Step, Transition};
 use crate::domain::{dates, office_code::OfficeCode};
-use crate::filing;
+use crate::{filing, review};
 
 #[derive(Debug, thiserror::Error)]
 pub enum AmendmentError {
@@ -238,13 +236,9 @@ pub fn decide(
         }
         let kind = Kind::parse(&app.kind).unwrap_or(Kind::Change);
         // A change that brings the 技术交易额 to the threshold needs two approvals.
-        let rule = review_rule::in_force(
-            &db::review_rules::of_authority(c, &contract.authority_code)?,
-            today,
-        );
         let large = kind == Kind::Change
             && app.technical_fen != contract.technical_fen
-            && rule.needs_second_review(Money::from_fen(app.technical_fen.unwrap_or(0)));
+            && review::reaches_threshold(c, &contract.authority_code, app.technical_fen, today)?;
         let transition = status::transition(
             reviewer.role,
             reviewer.id,

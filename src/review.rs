@@ -71,11 +71,7 @@ pub fn decide(
         }
         // The threshold in force on the day of the first approval decides whether a second
         // one is needed.
-        let rule = review_rule::in_force(
-            &db::review_rules::of_authority(c, &row.authority_code)?,
-            today,
-        );
-        let large = rule.needs_second_review(technical(&row));
+        let large = reaches_threshold(c, &row.authority_code, row.technical_fen, today)?;
         let transition = status::transition(
             reviewer.role,
             reviewer.id,
@@ -168,6 +164,18 @@ fn next_number(c: &mut DbConn, office: &str, year: i32) -> Result<RegistrationNu
     let serial = u32::try_from(serial).map_err(|_| exhausted())?;
     let year_digits = u16::try_from(year).map_err(|_| exhausted())?;
     RegistrationNumber::new(year_digits, office, serial).map_err(|_| exhausted())
+}
+
+/// Whether a 技术交易额 of `technical_fen` reaches the second-review threshold of
+/// `authority`'s rules in force on `day`.
+pub fn reaches_threshold(
+    c: &mut DbConn,
+    authority: &str,
+    technical_fen: Option<i64>,
+    day: NaiveDate,
+) -> diesel::QueryResult<bool> {
+    let rule = review_rule::in_force(&db::review_rules::of_authority(c, authority)?, day);
+    Ok(rule.needs_second_review(Money::from_fen(technical_fen.unwrap_or(0))))
 }
 
 /// The 技术交易额 a contract asks to be recognised.

@@ -315,10 +315,23 @@ async fn file_in_browser(
     project: &str,
     pdf: &std::path::Path,
 ) -> anyhow::Result<String> {
+    let fields = crate::contracts::valid_fields(category, project);
+    file_fields_in_browser(browser, app, category, &fields, pdf).await
+}
+
+/// Fills the form of `category` with `fields`, attaches the contract text, confirms the
+/// checklist and submits; returns the contract page's status line.
+async fn file_fields_in_browser(
+    browser: &webdriver::Browser,
+    app: &TestApp,
+    category: &str,
+    fields: &[(String, String)],
+    pdf: &std::path::Path,
+) -> anyhow::Result<String> {
     browser
         .goto(&app.url(&format!("/contracts/new?category={category}")))
         .await?;
-    set_fields(browser, &crate::contracts::valid_fields(category, project)).await?;
+    set_fields(browser, fields).await?;
     browser
         .find("#contract_text")
         .await?
@@ -691,28 +704,8 @@ async fn a_large_contract_is_approved_twice_then_amended_in_the_browser() -> any
     let project = "大型储能电站系统集成技术咨询";
 
     sign_in(&browser, &app, "bj_clerk").await?;
-    browser.goto(&app.url("/contracts/new?category=30")).await?;
-    set_fields(
-        &browser,
-        &crate::second_review::fields_with(project, 6_000_000, true),
-    )
-    .await?;
-    browser
-        .find("#contract_text")
-        .await?
-        .send_keys(pdf.to_str().unwrap_or_default())
-        .await?;
-    browser
-        .find("input[name=checklist_confirmed]")
-        .await?
-        .click()
-        .await?;
-    browser.click_and_wait("button[value=submit]").await?;
-    let status = browser
-        .wait_for(".status-line", DEFAULT_WAIT)
-        .await?
-        .text()
-        .await?;
+    let fields = crate::second_review::fields_with(project, 6_000_000, true);
+    let status = file_fields_in_browser(&browser, &app, "30", &fields, &pdf).await?;
     assert!(status.contains("待审核"), "{status}");
     let contract_url = browser.current_url().await?;
     sign_out(&browser).await?;
